@@ -1,0 +1,449 @@
+"""The scikeras base shared by the text classifiers.
+
+Every scikeras-specific detail lives here. scikeras 0.13 predates the tag
+system of scikit-learn 1.6 (``is_classifier`` is False for its
+``KerasClassifier``, so cross-validation silently falls back to KFold), seeds
+only TensorFlow, casts X to float and accepts misspelt parameters. This base
+fixes each of those once; ``tests/test_base.py`` pins the behaviour so a
+scikeras or Keras upgrade that breaks it is caught.
+"""
+
+import difflib
+import numbers
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from scikeras.wrappers import KerasClassifier
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import check_consistent_length
+from sklearn_compat.base import _fit_context
+from sklearn_compat.utils import ClassifierTags
+
+from ..text import OOV_ID
+from ._heads import TargetEncoder, check_target, resolve_loss
+from ._inputs import check_token_ids
+from ._validation_split import stratified_holdout
+
+__all__ = ["BaseTextClassifier", "fill_shared_doc"]
+
+# Prefixes of nested parameters: ``optimizer__beta_1=0.8``, ``fit__shuffle=False``,
+# ``predict__batch_size=1024``, ``callbacks__0__patience=2``.
+ROUTING_PREFIXES = ("optimizer", "fit", "predict", "callbacks")
+
+_OUTPUT_ACTIVATION = {"binary": "sigmoid", "multiclass": "softmax", "multilabel-indicator": "sigmoid"}
+
+
+def _never(estimator):
+    return False
+
+
+class BaseTextClassifier(KerasClassifier):
+    """Shared fitting, validation and scikit-learn plumbing of the text classifiers.
+
+    Subclasses define ``__init__`` (calling this one with the shared
+    parameters) and ``_build_network(meta)``, which returns an uncompiled
+    ``keras.Model`` from integer token ids to the head given in ``meta``.
+    """
+
+    _routing_prefixes = set(ROUTING_PREFIXES)
+    # scikeras reads these to find the build function; None selects _keras_build_fn.
+    # Class attributes, so they are not estimator parameters.
+    model = None
+    build_fn = None
+
+    _parameter_constraints = {
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_units": [Interval(Integral, 1, None, closed="left"), None],
+        "optimizer": [str, HasMethods(["apply_gradients"])],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [str, callable],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        embedding_dim,
+        spatial_dropout,
+        dropout,
+        dense_units,
+        optimizer,
+        learning_rate,
+        loss,
+        class_weight,
+        batch_size,
+        epochs,
+        early_stopping,
+        validation_fraction,
+        patience,
+        callbacks,
+        warm_start,
+        random_state,
+        verbose,
+        **routed_params,
+    ):
+        self.embedding_dim = embedding_dim
+        self.spatial_dropout = spatial_dropout
+        self.dropout = dropout
+        self.dense_units = dense_units
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.class_weight = class_weight
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        vars(self).update(routed_params)
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Build a fresh network and train it on token ids ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, sequence_length)
+            Non-negative integer token ids, e.g. from :class:`~skltext.TextTokenizer`.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels (binary or multi-class, any label type), or a 0/1
+            indicator matrix for multi-label targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, multiplied with the class weights. Samples of
+            weight 0 are left out.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._check_routed_params()
+        self._check_params()
+        seed = None
+        if self.random_state is not None:
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+            # One call seeds Python, NumPy and the active Keras backend, whichever it is.
+            keras.utils.set_random_seed(seed)
+        self._holdout_rng = np.random.default_rng(seed)
+        self._fit(X=X, y=y, sample_weight=sample_weight, warm_start=self.warm_start,
+                  epochs=self.epochs, initial_epoch=0)
+        return self
+
+    # scikeras' epoch-by-epoch partial_fit would bypass the validation split and
+    # early stopping, so it is not offered.
+    @available_if(_never)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):  # pragma: no cover
+        raise NotImplementedError
+
+    def _check_params(self):
+        """Checks that span several parameters; subclasses extend it."""
+
+    def _check_routed_params(self):
+        for key in vars(self):
+            if key.startswith("_") or key.endswith("_") or key in self._parameter_constraints:
+                continue
+            if key.split("__", 1)[0] not in ROUTING_PREFIXES or "__" not in key:
+                close = difflib.get_close_matches(key, list(self._parameter_constraints), n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise TypeError(
+                    f"{type(self).__name__} got an unexpected parameter {key!r}.{hint} Nested "
+                    f"parameters must start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
+                )
+
+    def _initialize(self, X, y=None):
+        # Replaces scikeras' version, which seeds through TensorFlow only; fit()
+        # seeds every backend with keras.utils.set_random_seed instead.
+        self._random_state = None
+        X, y = self._validate_data(X, y, reset=True)
+        loss, one_hot = resolve_loss(self.loss, self.target_type_, name=type(self).__name__)
+        self._compile_loss = loss
+        self.target_encoder_ = TargetEncoder(self.target_type_, one_hot=one_hot).fit(y)
+        vars(self).update(self.target_encoder_.get_metadata())
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        return X, y
+
+    def _keras_build_fn(self, meta):
+        """Called by scikeras with the fitted attributes in ``meta``; returns a compiled model."""
+        target_type = meta["target_type_"]
+        meta = {
+            **meta,
+            "n_outputs": 1 if target_type == "binary" else meta["n_classes_"],
+            "output_activation": _OUTPUT_ACTIVATION[target_type],
+        }
+        model = self._build_network(meta)
+        model.compile(optimizer=self._make_optimizer(), loss=self._compile_loss,
+                      metrics=self._default_metrics(target_type))
+        return model
+
+    def _make_optimizer(self):
+        kwargs = {key.split("__", 1)[1]: value for key, value in self.get_params().items()
+                  if key.startswith("optimizer__")}
+        kwargs["learning_rate"] = self.learning_rate
+        optimizer = self.optimizer
+        if isinstance(optimizer, str):
+            try:
+                optimizer_class = type(keras.optimizers.get(optimizer))
+            except ValueError:
+                raise ValueError(f"Unknown optimizer {optimizer!r}; use a Keras optimizer name such as "
+                                 "'adam' or an optimizer instance.") from None
+            return optimizer_class(**kwargs)
+        # An instance is rebuilt from its config so no state carries over between fits.
+        config = {**optimizer.get_config(), **kwargs}
+        return type(optimizer).from_config(config)
+
+    def _default_metrics(self, target_type):
+        if target_type == "multilabel-indicator":
+            # Element-wise accuracy over mostly-zero label matrices looks good while
+            # every rare label is missed, so none is reported; watch the loss instead.
+            return []
+        if target_type == "binary":
+            return [keras.metrics.BinaryAccuracy(name="accuracy")]
+        if self.target_encoder_.one_hot:
+            return [keras.metrics.CategoricalAccuracy(name="accuracy")]
+        return [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+
+    def _check_model_compatibility(self, y):
+        # The head is built from the target type and the loss checked against it in
+        # resolve_loss, so scikeras' name-based loss comparison has nothing to add.
+        pass
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        name = type(self).__name__
+        if X is not None:
+            X = check_token_ids(X, name=name)
+        if y is not None:
+            y, target_type = check_target(y, name=name)
+            if X is not None:
+                check_consistent_length(X, y)
+            if reset:
+                self.target_type_ = target_type
+            elif target_type != self.target_type_ and {target_type, self.target_type_} != {"binary", "multiclass"}:
+                raise ValueError(f"y is {target_type}, but {name} was fitted on a {self.target_type_} target.")
+        if X is None:
+            return X, y
+        if reset:
+            self.n_features_in_ = X.shape[1]
+            # Ids unseen in fit have no trained embedding row; predict maps them to OOV.
+            self.vocab_size_ = max(int(X.max(initial=OOV_ID)) + 1, OOV_ID + 1)
+        else:
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {X.shape[1]} features, but {name} is expecting "
+                                 f"{self.n_features_in_} features as input.")
+            if X.size and X.max() >= self.vocab_size_:
+                X = np.where(X >= self.vocab_size_, OOV_ID, X).astype(np.int32)
+        return X, y
+
+    def _class_codes(self, y_encoded):
+        if self.target_type_ == "binary":
+            return y_encoded[:, 0].astype(np.int64)
+        if self.target_encoder_.one_hot:
+            return y_encoded.argmax(axis=1)
+        return y_encoded.astype(np.int64)
+
+    def _sample_weight_with_class_weight(self, y_encoded, sample_weight):
+        if self.class_weight is None:
+            return sample_weight
+        if self.target_type_ == "multilabel-indicator":
+            raise ValueError("class_weight is not supported for multi-label targets: weight rare "
+                             "labels through sample_weight instead.")
+        codes = self._class_codes(y_encoded)
+        try:
+            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=self.classes_[codes])
+        except ValueError as exc:
+            raise ValueError(f"Invalid class_weight: {exc}") from None
+        # Only classes present in this training fold count: the weights come from fit's y.
+        class_sample_weight = weights[codes].astype(keras.backend.floatx())
+        return class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
+
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        # Replaces scikeras' version to add the stratified hold-out and early stopping.
+        sample_weight = self._sample_weight_with_class_weight(y, sample_weight)
+        callbacks = list(self._fit_callbacks)
+        validation_data = None
+        if self.early_stopping:
+            train_idx, val_idx = stratified_holdout(y, self.validation_fraction, self._holdout_rng)
+            if val_idx.size:
+                validation_data = (X[val_idx], y[val_idx])
+                if sample_weight is not None:
+                    validation_data += (sample_weight[val_idx],)
+                    sample_weight = sample_weight[train_idx]
+                X, y = X[train_idx], y[train_idx]
+                callbacks.append(keras.callbacks.EarlyStopping(
+                    monitor="val_loss", patience=self.patience, restore_best_weights=True))
+        fit_args = {key.split("__", 1)[1]: value for key, value in self.get_params().items()
+                    if key.startswith("fit__") and key != "fit__callbacks"}
+        fit_args = {"batch_size": self.batch_size, "verbose": self.verbose, **fit_args, **kwargs}
+        history = self.model_.fit(
+            x=X, y=y, sample_weight=sample_weight, validation_data=validation_data,
+            epochs=initial_epoch + epochs, initial_epoch=initial_epoch, callbacks=callbacks, **fit_args,
+        )
+        if not warm_start or not hasattr(self, "history_"):
+            self.history_ = {}
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+        self.n_iter_ = len(self.history_["loss"])
+        monitored = self.history_.get("val_loss")
+        self.best_epoch_ = int(np.argmin(monitored)) + 1 if monitored else self.n_iter_
+
+    # -------------------------------------------------------------- predict
+
+    def predict_proba(self, X):
+        """Probability estimates, shaped as scikit-learn expects.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, sequence_length)
+            Token ids. Ids larger than any seen in ``fit`` count as
+            out-of-vocabulary.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Binary: (n_samples, 2) with the positive class second.
+            Multi-class: softmax probabilities in ``classes_`` order.
+            Multi-label: one independent probability per label.
+        """
+        return self.target_encoder_.inverse_transform(self._predict_raw(X), return_proba=True)
+
+    def predict(self, X):
+        """Predict class labels (a 0/1 matrix, threshold 0.5, for multi-label).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, sequence_length)
+            Token ids.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        return self.target_encoder_.inverse_transform(self._predict_raw(X))
+
+    score = ClassifierMixin.score
+    __repr__ = BaseEstimator.__repr__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        # Deep models trained for a few epochs on tiny check data score poorly by design.
+        tags.classifier_tags = ClassifierTags(multi_label=True, poor_score=True)
+        tags.target_tags.required = True
+        # Token ids are categorical codes: non-negative integers.
+        tags.input_tags.categorical = True
+        return tags
+
+
+SHARED_PARAMETERS_DOC = """\
+    embedding_dim : int, default={embedding_dim}
+        Size of the learnt token embeddings.
+    spatial_dropout : float, default=0.0
+        Share of embedding channels dropped for a whole document in training.
+    dropout : float, default={dropout}
+        Dropout before the output layer (and after ``dense_units``).
+    dense_units : int, default=None
+        Units of an optional hidden ReLU layer before the output layer.
+    optimizer : str or keras.optimizers.Optimizer, default='adam'
+        A Keras optimizer name or instance. Extra optimizer arguments can be
+        given as ``optimizer__<name>=value`` (e.g. ``optimizer__beta_1=0.8``).
+    learning_rate : float, default=0.001
+        Learning rate; overrides the optimizer's own.
+    loss : 'auto', str, keras.losses.Loss or callable, default='auto'
+        'auto' picks the loss from the target: binary cross-entropy for binary
+        and multi-label targets, sparse categorical cross-entropy for
+        multi-class. A Keras loss that contradicts the target type (a
+        categorical loss for binary or multi-label, binary cross-entropy for
+        multi-class) is refused with a ValueError. Multi-class losses whose
+        name does not start with 'sparse' receive one-hot targets.
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, as ``{{label: weight}}``, or 'balanced' for
+        ``n_samples / (n_classes * count)``, computed from the ``y`` given to
+        ``fit`` (the training fold, inside cross-validation). Binary and
+        multi-class targets only.
+    batch_size : int, default=64
+        Documents per gradient step (and per prediction batch).
+    epochs : int, default=20
+        Maximum number of passes over the training data.
+    early_stopping : bool, default=True
+        Hold out a stratified ``validation_fraction`` of the training data and
+        stop when its loss has not improved for ``patience`` epochs, restoring
+        the weights of the best epoch. When the data is too small to hold out
+        at least one document of some class, training uses all of it and runs
+        ``epochs`` epochs.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping, per class
+        (per rarest label for multi-label).
+    patience : int, default=3
+        Epochs without improvement of the validation loss before stopping.
+    callbacks : list of keras.callbacks.Callback, default=None
+        Extra Keras callbacks for training.
+    warm_start : bool, default=False
+        Keep training the existing network on a new ``fit`` instead of
+        building a fresh one.
+    random_state : int, RandomState instance or None, default=None
+        Seed for weight initialisation, shuffling, dropout and the validation
+        split. An int makes repeated fits give identical predictions on CPU.
+        Fitting seeds Python's, NumPy's and the Keras backend's global random
+        generators.
+    verbose : int, default=0
+        Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+    **routed_params : dict
+        Nested parameters with a prefix: ``optimizer__``, ``fit__`` (passed to
+        ``keras.Model.fit``), ``predict__`` (to ``keras.Model.predict``) or
+        ``callbacks__``. Any other name raises a TypeError in ``fit``."""
+
+SHARED_ATTRIBUTES_DOC = """\
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; ``arange(n_labels)`` for multi-label targets.
+    n_classes_ : int
+        Number of classes (labels for multi-label).
+    target_type_ : {'binary', 'multiclass', 'multilabel-indicator'}
+        Target type seen in ``fit``; it chose the head and the loss.
+    n_features_in_ : int
+        Length of the token sequences seen in ``fit``.
+    vocab_size_ : int
+        Largest token id seen in ``fit`` plus one: the embedding's row count.
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch training and validation ('val_' prefix) loss and metrics.
+    n_iter_ : int
+        Epochs run.
+    best_epoch_ : int
+        Epoch (from 1) whose weights were kept: the lowest validation loss
+        when early stopping ran, else the last."""
+
+
+def fill_shared_doc(**defaults):
+    """Insert the shared parameter and attribute sections into a class docstring."""
+
+    def decorate(cls):
+        cls.__doc__ = cls.__doc__.replace(
+            "{shared_parameters}", SHARED_PARAMETERS_DOC.format(**defaults)
+        ).replace("{shared_attributes}", SHARED_ATTRIBUTES_DOC)
+        return cls
+
+    return decorate

@@ -1,0 +1,57 @@
+"""Stratified hold-out split used for early stopping."""
+
+import numpy as np
+
+__all__ = ["stratified_holdout"]
+
+
+def _strata(y):
+    """One stratum per row: its class, or its rarest label for multi-label rows."""
+    y = np.asarray(y)
+    if y.ndim == 1:
+        return y
+    if y.shape[1] == 1:  # binary, encoded as one column
+        return y[:, 0]
+    positives = y > 0
+    if (positives.sum(axis=1) <= 1).all() and positives.any(axis=1).all():  # one-hot
+        return positives.argmax(axis=1)
+    # Multi-label: the rarest label of each row, so rare labels reach the validation set;
+    # rows without labels form their own stratum (-1).
+    frequency = positives.sum(axis=0)
+    rarity = np.where(positives, frequency, np.iinfo(np.int64).max)
+    return np.where(positives.any(axis=1), rarity.argmin(axis=1), -1)
+
+
+def stratified_holdout(y, fraction, random_state):
+    """Split row indices into training and validation parts, per stratum.
+
+    Each stratum sends ``round(fraction * size)`` rows to validation but keeps
+    at least one row in training, so a class with a single example is never
+    lost from training.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Encoded target.
+    fraction : float
+        Share of rows to hold out, in (0, 1).
+    random_state : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    train_idx, val_idx : ndarray of int
+        Sorted row indices; ``val_idx`` is empty when the data is too small to
+        hold out anything.
+    """
+    strata = _strata(y)
+    _, inverse = np.unique(strata, return_inverse=True)
+    validation = []
+    for stratum in range(inverse.max() + 1):
+        members = np.flatnonzero(inverse == stratum)
+        n_val = min(int(round(fraction * len(members))), len(members) - 1)
+        if n_val > 0:
+            validation.append(random_state.choice(members, size=n_val, replace=False))
+    val_idx = np.sort(np.concatenate(validation)) if validation else np.array([], dtype=np.int64)
+    train_idx = np.setdiff1d(np.arange(len(strata)), val_idx, assume_unique=True)
+    return train_idx, val_idx

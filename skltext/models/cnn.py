@@ -1,0 +1,161 @@
+"""Convolutional text classifier: the sentence CNN of Kim (2014)."""
+
+from numbers import Integral
+
+import keras
+from sklearn.utils._param_validation import Interval
+
+from ._base import BaseTextClassifier, fill_shared_doc
+from ._blocks import classification_head, embedding_block
+
+__all__ = ["CNNClassifier", "build_cnn"]
+
+
+def build_cnn(
+    *,
+    vocab_size,
+    sequence_length,
+    n_outputs,
+    output_activation,
+    embedding_dim=128,
+    filters=100,
+    kernel_sizes=(3, 4, 5),
+    spatial_dropout=0.0,
+    dropout=0.5,
+    dense_units=None,
+):
+    """Build an uncompiled sentence CNN.
+
+    Parallel Conv1D windows over the embedded sequence, global max pooling of
+    each, concatenated, then dropout and the output layer.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids (rows of the embedding).
+    sequence_length : int
+        Columns of the input id matrix.
+    n_outputs : int
+        Units of the output layer.
+    output_activation : {'sigmoid', 'softmax'}
+        Activation of the output layer.
+    embedding_dim, filters, kernel_sizes, spatial_dropout, dropout, dense_units
+        As in :class:`CNNClassifier`.
+
+    Returns
+    -------
+    model : keras.Model
+
+    Examples
+    --------
+    >>> from skltext.models import build_cnn
+    >>> model = build_cnn(vocab_size=100, sequence_length=12, n_outputs=1,
+    ...                   output_activation="sigmoid", filters=4)
+    >>> model.output_shape
+    (None, 1)
+    """
+    inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
+                                embedding_dim=embedding_dim, spatial_dropout=spatial_dropout)
+    pooled = []
+    for size in kernel_sizes:
+        # 'same' padding lets windows wider than short documents still apply.
+        conv = keras.layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv_{size}")(x)
+        pooled.append(keras.layers.GlobalMaxPooling1D(name=f"max_pool_{size}")(conv))
+    x = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="concatenate")(pooled)
+    outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
+                                  dropout=dropout, dense_units=dense_units)
+    return keras.Model(inputs, outputs, name="cnn_classifier")
+
+
+@fill_shared_doc(embedding_dim=128, dropout=0.5)
+class CNNClassifier(BaseTextClassifier):
+    """Convolutional neural text classifier (the sentence CNN of Kim, 2014).
+
+    Embedding, parallel Conv1D windows (3, 4 and 5 tokens, 100 filters each by
+    default), global max pooling, dropout and a dense output layer. Takes the
+    integer id matrix produced by :class:`~skltext.TextTokenizer`. The output
+    head and loss follow the target, and early stopping is on by default, as
+    in :class:`LSTMClassifier`.
+
+    Parameters
+    ----------
+    filters : int, default=100
+        Filters per window size.
+    kernel_sizes : tuple of int, default=(3, 4, 5)
+        Window sizes, in tokens, of the parallel convolutions.
+{shared_parameters}
+
+    Attributes
+    ----------
+{shared_attributes}
+
+    See Also
+    --------
+    LSTMClassifier : Recurrent text classifier.
+    skltext.TextTokenizer : Produces the token id matrices this model takes.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skltext import CNNClassifier, TextTokenizer
+    >>> texts = ["good movie", "great film", "bad movie", "awful film"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg"] * 10
+    >>> pipe = make_pipeline(TextTokenizer(), CNNClassifier(filters=8, epochs=2, random_state=0))
+    >>> pipe.fit(texts, labels).predict_proba(["good film"]).shape
+    (1, 2)
+    """
+
+    _parameter_constraints = {
+        **BaseTextClassifier._parameter_constraints,
+        "filters": [Interval(Integral, 1, None, closed="left")],
+        "kernel_sizes": ["array-like"],
+    }
+
+    def __init__(
+        self,
+        *,
+        filters=100,
+        kernel_sizes=(3, 4, 5),
+        embedding_dim=128,
+        spatial_dropout=0.0,
+        dropout=0.5,
+        dense_units=None,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="auto",
+        class_weight=None,
+        batch_size=64,
+        epochs=20,
+        early_stopping=True,
+        validation_fraction=0.1,
+        patience=3,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        **routed_params,
+    ):
+        super().__init__(
+            embedding_dim=embedding_dim, spatial_dropout=spatial_dropout, dropout=dropout,
+            dense_units=dense_units, optimizer=optimizer, learning_rate=learning_rate, loss=loss,
+            class_weight=class_weight, batch_size=batch_size, epochs=epochs,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            patience=patience, callbacks=callbacks, warm_start=warm_start,
+            random_state=random_state, verbose=verbose, **routed_params,
+        )
+        self.filters = filters
+        self.kernel_sizes = kernel_sizes
+
+    def _check_params(self):
+        sizes = list(self.kernel_sizes)
+        if not sizes or not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes):
+            raise ValueError(f"kernel_sizes must be a non-empty sequence of positive ints, got {self.kernel_sizes!r}.")
+
+    def _build_network(self, meta):
+        return build_cnn(
+            vocab_size=meta["vocab_size_"], sequence_length=meta["n_features_in_"],
+            n_outputs=meta["n_outputs"], output_activation=meta["output_activation"],
+            embedding_dim=self.embedding_dim, filters=self.filters,
+            kernel_sizes=tuple(int(s) for s in self.kernel_sizes),
+            spatial_dropout=self.spatial_dropout, dropout=self.dropout, dense_units=self.dense_units,
+        )

@@ -1,0 +1,186 @@
+"""Recurrent text classifier: embedding, stacked LSTM or GRU, dense head."""
+
+from numbers import Integral, Real
+
+import keras
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseTextClassifier, fill_shared_doc
+from ._blocks import classification_head, embedding_block
+
+__all__ = ["LSTMClassifier", "build_lstm"]
+
+_CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+
+
+def build_lstm(
+    *,
+    vocab_size,
+    sequence_length,
+    n_outputs,
+    output_activation,
+    embedding_dim=128,
+    cell="lstm",
+    units=64,
+    num_layers=1,
+    bidirectional=False,
+    spatial_dropout=0.0,
+    recurrent_dropout=0.0,
+    dropout=0.2,
+    dense_units=None,
+    mask_padding=False,
+):
+    """Build an uncompiled recurrent text classifier.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids (rows of the embedding).
+    sequence_length : int
+        Columns of the input id matrix.
+    n_outputs : int
+        Units of the output layer.
+    output_activation : {'sigmoid', 'softmax'}
+        Activation of the output layer.
+    embedding_dim, cell, units, num_layers, bidirectional, spatial_dropout, \
+recurrent_dropout, dropout, dense_units, mask_padding
+        As in :class:`LSTMClassifier`.
+
+    Returns
+    -------
+    model : keras.Model
+
+    Examples
+    --------
+    >>> from skltext.models import build_lstm
+    >>> model = build_lstm(vocab_size=100, sequence_length=12, n_outputs=3,
+    ...                    output_activation="softmax", units=8, num_layers=2)
+    >>> model.output_shape
+    (None, 3)
+    """
+    inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
+                                embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
+                                mask_padding=mask_padding)
+    for depth in range(num_layers):
+        layer = _CELLS[cell](units, return_sequences=depth < num_layers - 1,
+                             recurrent_dropout=recurrent_dropout, name=f"{cell}_{depth}")
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{depth}")
+        x = layer(x)
+    outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
+                                  dropout=dropout, dense_units=dense_units)
+    return keras.Model(inputs, outputs, name="lstm_classifier")
+
+
+@fill_shared_doc(embedding_dim=128, dropout=0.2)
+class LSTMClassifier(BaseTextClassifier):
+    """Recurrent neural text classifier: embedding, LSTM or GRU layers, dense head.
+
+    Takes the integer id matrix produced by :class:`~skltext.TextTokenizer`
+    (use both in a pipeline). The output head and loss follow the target:
+    binary labels get one sigmoid unit with binary cross-entropy, multi-class
+    labels a softmax with sparse categorical cross-entropy, and a multi-label
+    indicator matrix one sigmoid per label with binary cross-entropy. Early
+    stopping on a stratified validation split is on by default.
+
+    Parameters
+    ----------
+    cell : {'lstm', 'gru'}, default='lstm'
+        Recurrent cell type.
+    units : int, default=64
+        Units of each recurrent layer (per direction).
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read documents in both directions.
+    recurrent_dropout : float, default=0.0
+        Dropout on the recurrent state. Any value above 0 disables the fused
+        (cuDNN and oneDNN) kernels and makes training several times slower.
+    mask_padding : bool, default=False
+        Mask padding ids in the recurrent layers. With the tokenizer's default
+        pre-padding the real tokens come last, so the mask is rarely needed,
+        and it slows training down.
+{shared_parameters}
+
+    Attributes
+    ----------
+{shared_attributes}
+
+    See Also
+    --------
+    CNNClassifier : Convolutional text classifier, usually faster to train.
+    skltext.TextTokenizer : Produces the token id matrices this model takes.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skltext import LSTMClassifier, TextTokenizer
+    >>> texts = ["good movie", "great film", "bad movie", "awful film"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg"] * 10
+    >>> pipe = make_pipeline(TextTokenizer(), LSTMClassifier(units=8, epochs=2, random_state=0))
+    >>> pipe.fit(texts, labels).predict(["good film"]).shape
+    (1,)
+    """
+
+    _parameter_constraints = {
+        **BaseTextClassifier._parameter_constraints,
+        "cell": [StrOptions(set(_CELLS))],
+        "units": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "mask_padding": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        units=64,
+        num_layers=1,
+        bidirectional=False,
+        recurrent_dropout=0.0,
+        mask_padding=False,
+        embedding_dim=128,
+        spatial_dropout=0.0,
+        dropout=0.2,
+        dense_units=None,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="auto",
+        class_weight=None,
+        batch_size=64,
+        epochs=20,
+        early_stopping=True,
+        validation_fraction=0.1,
+        patience=3,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        **routed_params,
+    ):
+        super().__init__(
+            embedding_dim=embedding_dim, spatial_dropout=spatial_dropout, dropout=dropout,
+            dense_units=dense_units, optimizer=optimizer, learning_rate=learning_rate, loss=loss,
+            class_weight=class_weight, batch_size=batch_size, epochs=epochs,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            patience=patience, callbacks=callbacks, warm_start=warm_start,
+            random_state=random_state, verbose=verbose, **routed_params,
+        )
+        self.cell = cell
+        self.units = units
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.recurrent_dropout = recurrent_dropout
+        self.mask_padding = mask_padding
+
+    def _build_network(self, meta):
+        return build_lstm(
+            vocab_size=meta["vocab_size_"], sequence_length=meta["n_features_in_"],
+            n_outputs=meta["n_outputs"], output_activation=meta["output_activation"],
+            embedding_dim=self.embedding_dim, cell=self.cell, units=self.units,
+            num_layers=self.num_layers, bidirectional=self.bidirectional,
+            spatial_dropout=self.spatial_dropout, recurrent_dropout=self.recurrent_dropout,
+            dropout=self.dropout, dense_units=self.dense_units, mask_padding=self.mask_padding,
+        )

@@ -1,0 +1,332 @@
+"""Turn raw documents into padded matrices of integer token ids."""
+
+import re
+from collections import Counter
+from itertools import chain, repeat
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from sklearn_compat.base import _fit_context
+
+__all__ = ["TextTokenizer", "check_documents", "PAD_ID", "OOV_ID"]
+
+PAD_ID = 0
+OOV_ID = 1
+PAD_TOKEN = ""
+OOV_TOKEN = "[UNK]"
+
+# 'auto' max_len covers this share of the training documents without truncation.
+_AUTO_MAX_LEN_QUANTILE = 95
+
+
+def check_documents(X, *, name="TextTokenizer"):
+    """Validate a collection of raw text documents and return it as a list of str.
+
+    Parameters
+    ----------
+    X : list, tuple, 1-D ndarray or pandas Series of str
+        The documents.
+    name : str, default='TextTokenizer'
+        Name used in error messages.
+
+    Returns
+    -------
+    documents : list of str
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is a single string, or a document is not a ``str``.
+    ValueError
+        If ``X`` is not one-dimensional.
+
+    Examples
+    --------
+    >>> from skltext.text import check_documents
+    >>> check_documents(("a b", "c"))
+    ['a b', 'c']
+    """
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"{name} expects an iterable of str documents, got a single "
+            f"{type(X).__name__}. Wrap it in a list: [text]."
+        )
+    if hasattr(X, "shape") and len(X.shape) != 1:
+        raise ValueError(
+            f"{name} expects a 1-D collection of documents, got an array of shape "
+            f"{X.shape}. Select the text column, e.g. df['text'] or X[:, 0]."
+        )
+    if hasattr(X, "to_numpy"):  # pandas Series: positional access, no index surprises
+        X = X.to_numpy()
+    try:
+        documents = list(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} expects an iterable of str documents, got {type(X).__name__}."
+        ) from None
+    if not all(type(doc) is str for doc in documents):
+        for index, doc in enumerate(documents):
+            if not isinstance(doc, str):
+                raise TypeError(_bad_document_message(name, index, doc))
+        documents = [str(doc) for doc in documents]  # str subclasses, e.g. numpy.str_
+    return documents
+
+
+def _bad_document_message(name, index, doc):
+    if doc is None or (isinstance(doc, float) and np.isnan(doc)):
+        hint = "a missing value; fill missing text first, e.g. with .fillna('')"
+    elif isinstance(doc, (bytes, bytearray)):
+        hint = "bytes; decode it first, e.g. doc.decode('utf-8')"
+    else:
+        hint = f"of type {type(doc).__name__}; convert documents to str first"
+    return f"{name} expects str documents, but document {index} is {hint}."
+
+
+class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Turn raw documents into a padded matrix of integer token ids.
+
+    The vocabulary is learnt in ``fit`` from the training documents only, so
+    inside a :class:`~sklearn.pipeline.Pipeline` every cross-validation fold
+    gets its own vocabulary and nothing leaks from the held-out documents.
+
+    Id 0 is padding, id 1 stands for any out-of-vocabulary token and real
+    tokens get ids from 2, most frequent first.
+
+    Parameters
+    ----------
+    max_words : int, default=None
+        Keep only the ``max_words`` most frequent tokens (ties broken
+        alphabetically). None keeps every token seen at least ``min_count``
+        times.
+    min_count : int, default=1
+        Drop tokens seen fewer than ``min_count`` times in the training data.
+    max_len : int or 'auto', default='auto'
+        Number of columns of the output. 'auto' takes the 95th percentile of
+        the training document lengths, so a few very long documents do not
+        make every row mostly padding.
+    lowercase : bool, default=True
+        Lowercase documents before tokenizing.
+    token_pattern : str, default=r"(?u)\\b\\w+\\b"
+        Regular expression whose matches are the tokens. Ignored when
+        ``tokenizer`` is given.
+    tokenizer : callable, default=None
+        Function from a (lowercased, if ``lowercase``) document to its list of
+        tokens; overrides ``token_pattern``. Use a module-level function so the
+        fitted tokenizer can be pickled.
+    padding : {'pre', 'post'}, default='pre'
+        Where short documents are padded. Pre-padding puts the real tokens
+        last, next to the final state that a recurrent layer outputs.
+    truncating : {'pre', 'post'}, default='post'
+        Where long documents are cut. 'post' keeps the beginning of each
+        document, which usually carries the subject.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Token to id, ids from 2.
+    max_len_ : int
+        Number of columns of the output (``max_len`` resolved).
+    token_counts_ : dict of str to int
+        Training frequency of each kept token.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : Bag-of-words counts.
+
+    Examples
+    --------
+    >>> from skltext import TextTokenizer
+    >>> tokenizer = TextTokenizer(max_len=4).fit(["the cat sat", "the dog"])
+    >>> tokenizer.transform(["the cat", "a dog barked loudly today"])
+    array([[0, 0, 2, 3],
+           [1, 4, 1, 1]], dtype=int32)
+    >>> tokenizer.inverse_transform([[0, 0, 2, 3]])
+    [['the', 'cat']]
+    """
+
+    _parameter_constraints = {
+        "max_words": [Interval(Integral, 1, None, closed="left"), None],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "max_len": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "tokenizer": [callable, None],
+        "padding": [StrOptions({"pre", "post"})],
+        "truncating": [StrOptions({"pre", "post"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        max_words=None,
+        min_count=1,
+        max_len="auto",
+        lowercase=True,
+        token_pattern=r"(?u)\b\w+\b",
+        tokenizer=None,
+        padding="pre",
+        truncating="post",
+    ):
+        self.max_words = max_words
+        self.min_count = min_count
+        self.max_len = max_len
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.padding = padding
+        self.truncating = truncating
+
+    def _split_function(self):
+        if self.tokenizer is not None:
+            return self.tokenizer
+        try:
+            return re.compile(self.token_pattern).findall
+        except re.error as exc:
+            raise ValueError(f"token_pattern {self.token_pattern!r} is not a valid regex: {exc}") from None
+
+    def _tokenize(self, documents):
+        split = self._split_function()
+        if self.lowercase:
+            return [split(doc.lower()) for doc in documents]
+        return [split(doc) for doc in documents]
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary and the output length from training documents.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Training documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TextTokenizer
+            The fitted tokenizer.
+        """
+        self._fit(check_documents(X))
+        return self
+
+    def _fit(self, documents):
+        if not documents:
+            raise ValueError("TextTokenizer needs at least one document to fit; got 0.")
+        tokenized = self._tokenize(documents)
+        counts = Counter(chain.from_iterable(tokenized))
+        kept = [(token, n) for token, n in counts.items() if n >= self.min_count]
+        kept.sort(key=lambda item: (-item[1], item[0]))
+        if self.max_words is not None:
+            kept = kept[: self.max_words]
+        self.vocabulary_ = {token: index for index, (token, _) in enumerate(kept, start=2)}
+        self.token_counts_ = dict(kept)
+        if self.max_len == "auto":
+            lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=len(tokenized))
+            self.max_len_ = max(1, int(np.ceil(np.percentile(lengths, _AUTO_MAX_LEN_QUANTILE))))
+        else:
+            self.max_len_ = self.max_len
+        return tokenized
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Learn the vocabulary and return the id matrix of the training documents.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Training documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_samples, max_len_), dtype int32
+        """
+        tokenized = self._fit(check_documents(X))
+        return self._to_ids(tokenized)
+
+    def transform(self, X):
+        """Map documents to a padded matrix of token ids.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Documents.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_samples, max_len_), dtype int32
+            0 is padding, 1 is an out-of-vocabulary token.
+        """
+        check_is_fitted(self)
+        return self._to_ids(self._tokenize(check_documents(X)))
+
+    def _to_ids(self, tokenized):
+        n_docs, width = len(tokenized), self.max_len_
+        lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=n_docs)
+        flat = chain.from_iterable(tokenized)
+        # dict.get through map runs in C: no Python bytecode per token.
+        ids = np.fromiter(
+            map(self.vocabulary_.get, flat, repeat(OOV_ID)), dtype=np.int32, count=int(lengths.sum())
+        )
+        kept = np.minimum(lengths, width)
+        starts = np.zeros(n_docs, dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        if self.truncating == "pre":  # keep the last tokens
+            starts += lengths - kept
+        # Row and column of every kept token, built without a per-token Python loop.
+        rows = np.repeat(np.arange(n_docs), kept)
+        offsets = np.arange(int(kept.sum())) - np.repeat(np.cumsum(kept) - kept, kept)
+        columns = offsets + np.repeat(width - kept, kept) if self.padding == "pre" else offsets
+        out = np.zeros((n_docs, width), dtype=np.int32)
+        out[rows, columns] = ids[np.repeat(starts, kept) + offsets]
+        return out
+
+    def get_vocabulary(self):
+        """Return the tokens ordered by id, padding and out-of-vocabulary first.
+
+        Returns
+        -------
+        tokens : list of str
+            ``tokens[i]`` is the token of id ``i``; ``tokens[0] == ''`` (padding)
+            and ``tokens[1] == '[UNK]'``.
+        """
+        check_is_fitted(self)
+        return [PAD_TOKEN, OOV_TOKEN, *self.vocabulary_]
+
+    def inverse_transform(self, X):
+        """Map id matrices back to tokens, dropping padding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_columns)
+            Token ids, as returned by :meth:`transform`.
+
+        Returns
+        -------
+        documents : list of list of str
+            The tokens of each row; out-of-vocabulary ids read as '[UNK]'.
+        """
+        check_is_fitted(self)
+        ids = np.asarray(X)
+        if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"inverse_transform expects a 2-D integer id matrix, got shape {ids.shape} "
+                             f"and dtype {ids.dtype}.")
+        vocabulary = np.array(self.get_vocabulary(), dtype=object)
+        if ids.size and (ids.min() < 0 or ids.max() >= len(vocabulary)):
+            raise ValueError(f"Token ids must lie in [0, {len(vocabulary) - 1}] for this vocabulary.")
+        return [vocabulary[row[row != PAD_ID]].tolist() for row in ids]
+
+    @property
+    def _n_features_out(self):
+        return self.max_len_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags
