@@ -9,7 +9,6 @@ scikeras or Keras upgrade that breaks it is caught.
 """
 
 import difflib
-import numbers
 from numbers import Integral, Real
 
 import keras
@@ -20,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import check_consistent_length
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils import ClassifierTags
 
@@ -233,6 +232,8 @@ class BaseTextClassifier(KerasClassifier):
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         name = type(self).__name__
+        if reset and y is None:
+            raise ValueError(f"{name} requires y to be passed, but the target y is None.")
         if X is not None:
             X = check_token_ids(X, name=name)
         if y is not None:
@@ -281,6 +282,9 @@ class BaseTextClassifier(KerasClassifier):
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Replaces scikeras' version to add the stratified hold-out and early stopping.
+        if self.target_type_ != "multilabel-indicator" and len(np.unique(self._class_codes(y))) < 2:
+            raise ValueError(f"Only one class has a non-zero sample_weight; {type(self).__name__} "
+                             "needs at least two classes to learn from.")
         sample_weight = self._sample_weight_with_class_weight(y, sample_weight)
         callbacks = list(self._fit_callbacks)
         validation_data = None
@@ -327,6 +331,7 @@ class BaseTextClassifier(KerasClassifier):
             Multi-class: softmax probabilities in ``classes_`` order.
             Multi-label: one independent probability per label.
         """
+        check_is_fitted(self)
         return self.target_encoder_.inverse_transform(self._predict_raw(X), return_proba=True)
 
     def predict(self, X):
@@ -341,6 +346,7 @@ class BaseTextClassifier(KerasClassifier):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
         """
+        check_is_fitted(self)
         return self.target_encoder_.inverse_transform(self._predict_raw(X))
 
     score = ClassifierMixin.score
@@ -354,6 +360,7 @@ class BaseTextClassifier(KerasClassifier):
         tags.target_tags.required = True
         # Token ids are categorical codes: non-negative integers.
         tags.input_tags.categorical = True
+        tags.input_tags.positive_only = True
         return tags
 
 

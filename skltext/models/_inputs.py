@@ -58,7 +58,8 @@ def check_token_ids(X, *, name):
             "(SMOTE and friends) do not apply to token ids."
         )
     if X.size and X.min() < 0:
-        raise ValueError(f"X contains negative token ids (smallest: {X.min()}); ids start at 0 (padding).")
+        raise ValueError(f"Negative values in data passed to {name}: token ids start at 0 (padding); "
+                         f"smallest id found: {X.min()}.")
     if X.size and X.max() > _INT32_MAX:
         raise ValueError(f"X contains token ids above {_INT32_MAX} (largest: {X.max()}).")
     return X.astype(np.int32, copy=False)

@@ -1,0 +1,294 @@
+"""End-to-end tests of LSTMClassifier and CNNClassifier inside scikit-learn tooling."""
+
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    check_cv,
+    cross_val_score,
+)
+from sklearn.pipeline import make_pipeline
+
+from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+
+from .conftest import tiny
+
+pytestmark = pytest.mark.estimator
+
+
+def _pipe(model_class, **params):
+    return make_pipeline(TextTokenizer(max_len=12), tiny(model_class, **params))
+
+
+def test_binary_end_to_end(model_class, binary_corpus):
+    """Check a binary pipeline: one sigmoid unit, (n, 2) probabilities, string labels back."""
+    texts, y = binary_corpus
+    pipe = _pipe(model_class, epochs=8).fit(texts, y)
+    model = pipe[-1]
+    assert model.target_type_ == "binary"
+    assert model.model_.output_shape == (None, 1)
+    assert model.model_.layers[-1].activation.__name__ == "sigmoid"
+    proba = pipe.predict_proba(texts)
+    assert proba.shape == (len(texts), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert list(model.classes_) == ["neg", "pos"]
+    np.testing.assert_array_equal(pipe.predict(texts), model.classes_[proba.argmax(axis=1)])
+    assert accuracy_score(y, pipe.predict(texts)) > 0.8
+
+
+def test_multiclass_string_labels_end_to_end(model_class, multiclass_corpus):
+    """Check a multi-class pipeline: softmax over K classes, sparse categorical cross-entropy."""
+    texts, y = multiclass_corpus
+    pipe = _pipe(model_class, epochs=10).fit(texts, y)
+    model = pipe[-1]
+    assert model.target_type_ == "multiclass"
+    assert model.model_.output_shape == (None, 4)
+    assert model.model_.layers[-1].activation.__name__ == "softmax"
+    assert model.model_.loss == "sparse_categorical_crossentropy"
+    proba = pipe.predict_proba(texts[:7])
+    assert proba.shape == (7, 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert set(pipe.predict(texts)) <= set(y)
+    assert accuracy_score(y, pipe.predict(texts)) > 0.5  # 4 classes: chance is 0.25
+
+
+def test_multilabel_end_to_end(model_class, multilabel_corpus):
+    """Check a multi-label pipeline: K sigmoids, binary cross-entropy, 0/1 predictions."""
+    texts, y = multilabel_corpus
+    y = y.copy()
+    y[0] = 0  # a document without labels is allowed
+    pipe = _pipe(model_class, epochs=10).fit(texts, y)
+    model = pipe[-1]
+    assert model.target_type_ == "multilabel-indicator"
+    assert model.model_.output_shape == (None, 4)
+    assert model.model_.layers[-1].activation.__name__ == "sigmoid"
+    assert model.model_.loss == "binary_crossentropy"
+    proba = pipe.predict_proba(texts)
+    assert proba.shape == y.shape
+    np.testing.assert_array_equal(pipe.predict(texts), (proba >= 0.5).astype(int))
+    np.testing.assert_array_equal(model.classes_, np.arange(4))
+
+
+def test_single_sample_probabilities_keep_two_dimensions(model_class, multiclass_corpus):
+    """Check that predicting one document gives a (1, K) array, not a squeezed one."""
+    texts, y = multiclass_corpus
+    pipe = _pipe(model_class, epochs=1).fit(texts, y)
+    assert pipe.predict_proba(texts[:1]).shape == (1, 4)
+
+
+def test_estimators_and_pipelines_are_classifiers(model_class):
+    """Check is_classifier on the estimator, a pipeline and an imblearn pipeline."""
+    assert is_classifier(model_class())
+    assert is_classifier(make_pipeline(TextTokenizer(), model_class()))
+    assert is_classifier(make_imblearn_pipeline(TextTokenizer(), RandomOverSampler(), model_class()))
+
+
+def test_cross_val_score_uses_stratified_folds(model_class, binary_corpus):
+    """Check that cross-validation of a pipeline splits with StratifiedKFold and scores."""
+    texts, y = binary_corpus
+    pipe = _pipe(model_class, epochs=2)
+    assert isinstance(check_cv(5, y, classifier=is_classifier(pipe)), StratifiedKFold)
+    scores = cross_val_score(pipe, texts, y, cv=3, scoring="f1_macro")
+    assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_imblearn_pipeline_with_oversampler(binary_corpus):
+    """Check tokenizer -> RandomOverSampler -> CNN, fitted on raw strings."""
+    texts, y = binary_corpus
+    keep = np.flatnonzero(y == "pos")[:20].tolist() + np.flatnonzero(y == "neg").tolist()
+    texts, y = [texts[i] for i in keep], y[keep]
+    pipe = make_imblearn_pipeline(TextTokenizer(max_len=12), RandomOverSampler(random_state=0),
+                                  tiny(CNNClassifier, epochs=2))
+    pipe.fit(texts, y)
+    assert pipe.predict_proba(texts).shape == (len(texts), 2)
+    # The oversampler ran inside fit: the model saw balanced classes.
+    sampler = pipe.named_steps["randomoversampler"]
+    counts = np.unique(y[sampler.sample_indices_], return_counts=True)[1]
+    assert counts[0] == counts[1] == (y == "neg").sum()
+
+
+def test_grid_search_over_tokenizer_and_model(binary_corpus):
+    """Check GridSearchCV over tokenizer and model parameters of a pipeline."""
+    texts, y = binary_corpus
+    pipe = make_pipeline(TextTokenizer(), tiny(LSTMClassifier, epochs=1))
+    grid = {"texttokenizer__max_len": [6, 12], "lstmclassifier__units": [2, 4]}
+    search = GridSearchCV(pipe, grid, cv=2, scoring="f1_macro").fit(texts, y)
+    assert len(search.cv_results_["params"]) == 4
+    best = search.best_estimator_
+    assert best.named_steps["texttokenizer"].max_len_ == search.best_params_["texttokenizer__max_len"]
+    assert best.named_steps["lstmclassifier"].model_.get_layer("lstm_0").units == \
+        search.best_params_["lstmclassifier__units"]
+
+
+def test_randomized_search(binary_corpus):
+    """Check RandomizedSearchCV over CNN parameters, including a routed optimizer argument."""
+    texts, y = binary_corpus
+    pipe = make_pipeline(TextTokenizer(max_len=12), tiny(CNNClassifier, epochs=1))
+    distributions = {"cnnclassifier__filters": [2, 3, 4], "cnnclassifier__optimizer__beta_1": [0.8, 0.9]}
+    search = RandomizedSearchCV(pipe, distributions, n_iter=2, cv=2, random_state=0).fit(texts, y)
+    model = search.best_estimator_[-1]
+    assert model.model_.optimizer.beta_1 == search.best_params_["cnnclassifier__optimizer__beta_1"]
+
+
+def test_clone_keeps_every_parameter(model_class):
+    """Check that clone copies all parameters, epochs and routed ones included."""
+    model = tiny(model_class, epochs=7, patience=1, optimizer__beta_2=0.99, fit__shuffle=False)
+    cloned = clone(model)
+    assert cloned.get_params() == model.get_params()
+    assert cloned.epochs == 7 and cloned.optimizer__beta_2 == 0.99 and cloned.fit__shuffle is False
+
+
+def test_same_random_state_gives_identical_predictions(model_class, multiclass_corpus):
+    """Check that two fits with one random_state give identical probabilities."""
+    texts, y = multiclass_corpus
+    first = _pipe(model_class, dropout=0.3).fit(texts, y).predict_proba(texts)
+    second = _pipe(model_class, dropout=0.3).fit(texts, y).predict_proba(texts)
+    np.testing.assert_array_equal(first, second)
+
+
+def test_pickle_and_joblib_round_trips(model_class, multiclass_corpus, tmp_path):
+    """Check pickle and joblib round trips, and loading in a fresh process."""
+    texts, y = multiclass_corpus
+    pipe = _pipe(model_class).fit(texts, y)
+    expected = pipe.predict_proba(texts)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(pipe)).predict_proba(texts), expected)
+    path = tmp_path / "pipe.joblib"
+    joblib.dump(pipe, path)
+    np.testing.assert_array_equal(joblib.load(path).predict_proba(texts), expected)
+    np.save(tmp_path / "expected.npy", expected)
+    pickle.dump(texts, open(tmp_path / "texts.pkl", "wb"))
+    script = textwrap.dedent(f"""
+        import pickle, joblib, numpy as np
+        pipe = joblib.load({str(path)!r})
+        texts = pickle.load(open({str(tmp_path / 'texts.pkl')!r}, "rb"))
+        np.testing.assert_array_equal(pipe.predict_proba(texts), np.load({str(tmp_path / 'expected.npy')!r}))
+        print("identical")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "identical" in result.stdout
+
+
+def test_early_stopping_restores_best_epoch(multiclass_corpus):
+    """Check that training stops after `patience` epochs without improvement."""
+    texts, y = multiclass_corpus
+    # A large learning rate makes the validation loss climb after a few epochs.
+    model = tiny(CNNClassifier, epochs=40, patience=2, learning_rate=0.1, filters=16)
+    pipe = make_pipeline(TextTokenizer(max_len=12), model).fit(texts, y)
+    val_loss = model.history_["val_loss"]
+    assert model.n_iter_ == len(val_loss) < 40
+    assert model.best_epoch_ == int(np.argmin(val_loss)) + 1
+    assert model.n_iter_ == model.best_epoch_ + 2
+    assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(model.history_)
+    assert pipe.predict(texts).shape == (len(texts),)
+
+
+def test_without_early_stopping_all_epochs_run(binary_corpus):
+    """Check early_stopping=False trains on everything for `epochs` epochs."""
+    texts, y = binary_corpus
+    model = tiny(LSTMClassifier, epochs=2, early_stopping=False)
+    make_pipeline(TextTokenizer(max_len=12), model).fit(texts, y)
+    assert model.n_iter_ == 2 and "val_loss" not in model.history_
+
+
+def test_warm_start_continues_training(binary_corpus):
+    """Check that warm_start keeps the network and extends the history."""
+    texts, y = binary_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = tiny(CNNClassifier, epochs=2, early_stopping=False, warm_start=True).fit(ids, y)
+    network = model.model_
+    model.fit(ids, y)
+    assert model.model_ is network and model.n_iter_ == 4
+
+
+def test_unseen_token_ids_map_to_oov(model_class, binary_corpus):
+    """Check that ids beyond the fitted vocabulary are read as OOV instead of crashing."""
+    texts, y = binary_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = tiny(model_class, epochs=1).fit(ids, y)
+    large = ids.copy()
+    large[:, -1] = model.vocab_size_ + 1000
+    as_oov = ids.copy()
+    as_oov[:, -1] = 1
+    np.testing.assert_array_equal(model.predict_proba(large), model.predict_proba(as_oov))
+
+
+def test_categorical_loss_gets_one_hot_targets(multiclass_corpus):
+    """Check that a non-sparse categorical loss is accepted for multi-class and trains."""
+    texts, y = multiclass_corpus
+    model = tiny(CNNClassifier, loss="categorical_crossentropy", epochs=2)
+    make_pipeline(TextTokenizer(max_len=12), model).fit(texts, y)
+    assert model.target_encoder_.one_hot and model.model_.loss == "categorical_crossentropy"
+    assert set(model.history_) >= {"loss", "accuracy"}
+
+
+@pytest.mark.parametrize(
+    "target, loss, match",
+    [
+        ("multilabel", "categorical_crossentropy", "does not fit a multi-label target"),
+        ("multilabel", keras.losses.SparseCategoricalCrossentropy(), "does not fit a multi-label target"),
+        ("multiclass", "binary_crossentropy", "does not fit a multi-class target"),
+        ("multiclass", keras.losses.BinaryFocalCrossentropy(), "does not fit a multi-class target"),
+        ("binary", "categorical_crossentropy", "does not fit a binary target"),
+        ("binary", keras.losses.BinaryCrossentropy(from_logits=True), "from_logits=False"),
+        ("binary", "no_such_loss", "Unknown loss"),
+    ],
+)
+def test_loss_contradicting_target_is_refused(target, loss, match, binary_corpus, multiclass_corpus,
+                                              multilabel_corpus):
+    """Check that a loss that does not fit the target type is refused before training."""
+    texts, y = {"binary": binary_corpus, "multiclass": multiclass_corpus, "multilabel": multilabel_corpus}[target]
+    with pytest.raises(ValueError, match=match):
+        make_pipeline(TextTokenizer(max_len=12), tiny(CNNClassifier, loss=loss)).fit(texts, y)
+
+
+def test_class_weight_multiplies_sample_weight(monkeypatch, multiclass_corpus):
+    """Check that class_weight='balanced' weights come from the training y and reach Keras."""
+    texts, y = multiclass_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    seen = {}
+    original_fit = keras.Model.fit
+
+    def recording_fit(self, *args, **kwargs):
+        seen["sample_weight"] = kwargs["sample_weight"]
+        return original_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", recording_fit)
+    tiny(CNNClassifier, class_weight="balanced", early_stopping=False, epochs=1).fit(ids, y)
+    classes, counts = np.unique(y, return_counts=True)
+    expected = (len(y) / (len(classes) * counts))[np.searchsorted(classes, y)]
+    np.testing.assert_allclose(seen["sample_weight"], expected, rtol=1e-6)
+
+    tiny(CNNClassifier, class_weight={"class_3": 5.0}, early_stopping=False, epochs=1).fit(
+        ids, y, sample_weight=np.full(len(y), 2.0))
+    np.testing.assert_allclose(seen["sample_weight"], np.where(y == "class_3", 10.0, 2.0))
+
+
+def test_class_weight_with_unknown_label_is_refused(binary_corpus):
+    """Check that a class_weight naming a label absent from y raises."""
+    texts, y = binary_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    with pytest.raises(ValueError, match="Invalid class_weight"):
+        tiny(CNNClassifier, class_weight={"nope": 2.0}).fit(ids, y)
+
+
+def test_real_corpus_beats_the_majority_baseline(trec6_sample):
+    """Check a cross-validated CNN on 600 real TREC-6 questions against always-majority."""
+    texts, y = trec6_sample
+    pipe = make_pipeline(TextTokenizer(), tiny(CNNClassifier, filters=32, embedding_dim=32, epochs=15))
+    scores = cross_val_score(pipe, texts, y, cv=3, scoring="accuracy")
+    majority = np.unique(y, return_counts=True)[1].max() / len(y)
+    assert scores.mean() > majority + 0.25, (scores, majority)

@@ -1,0 +1,193 @@
+"""Tests for skltext.text: TextTokenizer and document validation."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+
+from skltext import TextTokenizer
+from skltext.text import OOV_ID, PAD_ID, check_documents
+
+DOCS = ["the cat sat on the mat", "the dog sat", "a cat and a dog", "The END."]
+
+
+def _reference_ids(tokens, vocabulary, width, padding, truncating):
+    """Token-by-token reference implementation of padding and truncation."""
+    ids = [vocabulary.get(token, OOV_ID) for token in tokens]
+    ids = (ids[:width] if truncating == "post" else ids[-width:]) if len(ids) > width else ids
+    pad = [PAD_ID] * (width - len(ids))
+    return pad + ids if padding == "pre" else ids + pad
+
+
+def test_ids_are_frequency_ranked_from_two():
+    """Check that padding is 0, OOV is 1 and tokens get ids from 2, most frequent first."""
+    tokenizer = TextTokenizer().fit(DOCS)
+    # 'the' x4; 'a', 'cat', 'dog', 'sat' x2 (alphabetical among ties); the rest once.
+    assert list(tokenizer.vocabulary_)[:5] == ["the", "a", "cat", "dog", "sat"]
+    assert tokenizer.vocabulary_["the"] == 2
+    assert sorted(tokenizer.vocabulary_.values()) == list(range(2, 2 + len(tokenizer.vocabulary_)))
+    assert tokenizer.get_vocabulary()[:3] == ["", "[UNK]", "the"]
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+@pytest.mark.parametrize("max_len", [1, 3, 8])
+def test_padding_and_truncating_match_reference(padding, truncating, max_len):
+    """Check the vectorised layout against a token-by-token reference."""
+    tokenizer = TextTokenizer(max_len=max_len, padding=padding, truncating=truncating).fit(DOCS)
+    new_docs = ["the unknown cat sat on a very long mat today", "", "dog", *DOCS]
+    ids = tokenizer.transform(new_docs)
+    assert ids.dtype == np.int32 and ids.shape == (len(new_docs), max_len)
+    for row, doc in zip(ids, new_docs):
+        tokens = doc.lower().replace(".", " ").split()
+        expected = _reference_ids(tokens, tokenizer.vocabulary_, max_len, padding, truncating)
+        assert row.tolist() == expected
+
+
+def test_matches_countvectorizer_tokens():
+    """Check that the default pattern keeps single-letter words, unlike CountVectorizer."""
+    tokenizer = TextTokenizer(max_len=20).fit(DOCS)
+    tokens = tokenizer.inverse_transform(tokenizer.transform(DOCS))
+    cv_tokens = CountVectorizer(token_pattern=r"(?u)\b\w+\b").build_analyzer()
+    assert tokens == [cv_tokens(doc) for doc in DOCS]
+
+
+def test_max_words_and_min_count():
+    """Check that the vocabulary cap and the frequency floor apply."""
+    assert list(TextTokenizer(max_words=2).fit(DOCS).vocabulary_) == ["the", "a"]
+    assert set(TextTokenizer(min_count=2).fit(DOCS).vocabulary_) == {"the", "a", "cat", "dog", "sat"}
+    ids = TextTokenizer(max_words=1, max_len=3).fit(DOCS).transform(["the cat"])
+    assert ids.tolist() == [[0, 2, OOV_ID]]
+
+
+def test_auto_max_len_is_95th_percentile():
+    """Check that max_len='auto' ignores a few very long documents."""
+    docs = ["word " * 10] * 96 + ["word " * 500] * 4
+    assert TextTokenizer().fit(docs).max_len_ == 10
+    assert TextTokenizer(max_len=7).fit(docs).max_len_ == 7
+
+
+def test_vocabulary_comes_from_fit_documents_only():
+    """Check that words only seen at transform time become OOV."""
+    tokenizer = TextTokenizer(max_len=3).fit(["alpha beta"])
+    assert tokenizer.transform(["alpha gamma delta"]).tolist() == [[2, OOV_ID, OOV_ID]]
+
+
+def test_lowercase_pattern_and_callable_tokenizer():
+    """Check lowercase=False, a custom token_pattern and a callable tokenizer."""
+    assert "The" in TextTokenizer(lowercase=False).fit(DOCS).vocabulary_
+    assert "end." in TextTokenizer(token_pattern=r"\S+").fit(DOCS).vocabulary_
+    tokenizer = TextTokenizer(tokenizer=str.split, max_len=2).fit(["x-y z", "x-y"])
+    assert list(tokenizer.vocabulary_) == ["x-y", "z"]
+
+
+def test_empty_and_whitespace_documents_become_padding():
+    """Check that documents without tokens give all-padding rows."""
+    ids = TextTokenizer(max_len=4).fit(DOCS).transform(["", "   ", "?!"])
+    assert (ids == PAD_ID).all()
+
+
+@pytest.mark.parametrize("container", [list, tuple, np.array, pd.Series])
+def test_accepts_1d_collections(container):
+    """Check lists, tuples, 1-D arrays and pandas Series (with any index)."""
+    docs = container(DOCS)
+    if isinstance(docs, pd.Series):
+        docs.index = [10, 3, 7, 1]
+    expected = TextTokenizer(max_len=5).fit_transform(DOCS)
+    np.testing.assert_array_equal(TextTokenizer(max_len=5).fit_transform(docs), expected)
+
+
+@pytest.mark.parametrize(
+    "docs, error, match",
+    [
+        ("just one string", TypeError, "single str"),
+        (["ok", None], TypeError, "document 1 is a missing value"),
+        (["ok", float("nan")], TypeError, "document 1 is a missing value"),
+        ([b"bytes"], TypeError, "document 0 is bytes; decode"),
+        (["ok", 3], TypeError, "document 1 is of type int"),
+        (np.array([["a", "b"], ["c", "d"]]), ValueError, "1-D collection"),
+        (pd.DataFrame({"text": ["a"]}), ValueError, "1-D collection"),
+        (5, TypeError, "iterable of str documents"),
+    ],
+)
+def test_bad_documents_are_named(docs, error, match):
+    """Check that invalid documents raise an error naming the problem."""
+    with pytest.raises(error, match=match):
+        TextTokenizer().fit(docs)
+
+
+def test_empty_collection_is_refused():
+    """Check that fitting on zero documents raises."""
+    with pytest.raises(ValueError, match="at least one document"):
+        TextTokenizer().fit([])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"max_len": 0}, "'max_len' parameter"),
+        ({"padding": "middle"}, "'padding' parameter"),
+        ({"max_words": 0}, "'max_words' parameter"),
+        ({"token_pattern": "("}, "not a valid regex"),
+    ],
+)
+def test_invalid_parameters_raise_in_fit(params, match):
+    """Check that parameters are validated in fit, not in __init__."""
+    tokenizer = TextTokenizer(**params)  # storing never raises
+    with pytest.raises(ValueError, match=match):
+        tokenizer.fit(DOCS)
+
+
+def test_inverse_transform_round_trip():
+    """Check that ids map back to their tokens, with OOV as [UNK] and padding dropped."""
+    tokenizer = TextTokenizer(max_len=6).fit(DOCS)
+    assert tokenizer.inverse_transform(tokenizer.transform(["the cat zebra"])) == [["the", "cat", "[UNK]"]]
+    with pytest.raises(ValueError, match="must lie in"):
+        tokenizer.inverse_transform([[0, 999]])
+
+
+def test_feature_names_and_pandas_output():
+    """Check get_feature_names_out and set_output(transform='pandas')."""
+    tokenizer = TextTokenizer(max_len=3).fit(DOCS)
+    names = tokenizer.get_feature_names_out()
+    assert names.tolist() == ["texttokenizer0", "texttokenizer1", "texttokenizer2"]
+    frame = TextTokenizer(max_len=3).set_output(transform="pandas").fit(DOCS).transform(DOCS)
+    assert list(frame.columns) == names.tolist()
+
+
+def test_pickle_and_clone():
+    """Check that a fitted tokenizer pickles and an unfitted clone keeps parameters."""
+    tokenizer = TextTokenizer(max_words=5, max_len=4, padding="post").fit(DOCS)
+    restored = pickle.loads(pickle.dumps(tokenizer))
+    np.testing.assert_array_equal(restored.transform(DOCS), tokenizer.transform(DOCS))
+    assert clone(tokenizer).get_params() == tokenizer.get_params()
+
+
+@pytest.mark.parametrize(
+    "check",
+    [check_no_attributes_set_in_init, check_parameters_default_constructible,
+     check_get_params_invariance, check_set_params],
+    ids=lambda check: check.__name__,
+)
+def test_scikit_learn_api_checks(check):
+    """Run the API checks that apply to a text transformer.
+
+    parametrize_with_checks skips every check for string-input estimators, so
+    the data-free ones are run here directly.
+    """
+    check("TextTokenizer", TextTokenizer())
+
+
+def test_check_documents_returns_plain_strings():
+    """Check that numpy string scalars come back as str."""
+    assert check_documents(np.array(["a", "b"])) == ["a", "b"]
+    assert all(type(doc) is str for doc in check_documents(np.array(["a", "b"])))

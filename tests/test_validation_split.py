@@ -1,0 +1,48 @@
+"""Tests for the stratified hold-out used by early stopping."""
+
+import numpy as np
+
+from skltext.models._validation_split import stratified_holdout
+
+
+def _split(y, fraction=0.2, seed=0):
+    return stratified_holdout(np.asarray(y), fraction, np.random.default_rng(seed))
+
+
+def test_each_class_is_held_out_in_proportion():
+    """Check that every class sends its share to validation."""
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    train, val = _split(y)
+    assert np.bincount(y[val]).tolist() == [10, 6, 4]
+    assert sorted(np.concatenate([train, val]).tolist()) == list(range(100))
+
+
+def test_singleton_classes_stay_in_training():
+    """Check that a class with one example is never moved out of training."""
+    y = np.array([0] * 30 + [1] * 30 + [2])
+    train, val = _split(y, fraction=0.5)
+    assert 60 in train and 60 not in val
+
+
+def test_too_little_data_holds_out_nothing():
+    """Check that tiny data yields an empty validation set rather than an empty class."""
+    train, val = _split(np.array([0, 1, 0, 1]), fraction=0.1)
+    assert val.size == 0 and train.size == 4
+
+
+def test_multilabel_strata_follow_the_rarest_label():
+    """Check that rows carrying a rare label reach the validation set."""
+    y = np.zeros((100, 3), dtype=int)
+    y[:, 0] = 1  # common label on every row
+    y[:10, 2] = 1  # rare label on 10 rows
+    train, val = _split(y.astype("float32"), fraction=0.2)
+    assert y[val, 2].sum() == 2 and y[val].shape[0] == 20
+
+
+def test_one_hot_and_binary_column_targets():
+    """Check the encodings Keras sees: a binary column and one-hot rows."""
+    codes = np.repeat([0, 1], [40, 10])
+    _, val_binary = _split(codes.reshape(-1, 1).astype("float32"))
+    _, val_one_hot = _split(np.eye(2, dtype="float32")[codes])
+    assert np.bincount(codes[val_binary]).tolist() == [8, 2]
+    assert np.array_equal(val_binary, val_one_hot)
