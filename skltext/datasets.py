@@ -13,9 +13,10 @@ _SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "da", "fo", 
 
 
 def _words(rng, n_words, seen):
+    """``n_words`` new made-up words of 2 to 5 syllables (about a million possible)."""
     words = []
     while len(words) < n_words:
-        word = "".join(rng.choice(_SYLLABLES, size=rng.randint(2, 4)))
+        word = "".join(rng.choice(_SYLLABLES, size=rng.randint(2, 6)))
         if word not in seen:
             seen.add(word)
             words.append(word)
@@ -76,6 +77,9 @@ def make_text_classification(
     >>> len(texts), sorted(set(y))
     (10, ['class_0', 'class_1'])
     """
+    if n_classes * topic_words + common_words > 500_000:
+        raise ValueError("make_text_classification makes up at most 500,000 distinct words; lower "
+                         "topic_words or common_words.")
     rng = check_random_state(random_state)
     seen = set()
     topics = [_words(rng, topic_words, seen) for _ in range(n_classes)]
@@ -89,21 +93,28 @@ def make_text_classification(
         for row in range(n_samples):
             n_labels = min(n_classes, rng.randint(1, 4))
             y[row, rng.choice(n_classes, size=n_labels, replace=False, p=p)] = 1
-        label_sets = [np.flatnonzero(row) for row in y]
     else:
         codes = rng.choice(n_classes, size=n_samples, p=p)
         y = np.array([f"class_{c}" for c in codes])
-        label_sets = [[c] for c in codes]
 
-    texts = []
-    for labels in label_sets:
-        length = rng.randint(min_length, max_length + 1)
-        from_topic = rng.rand(length) < signal
-        tokens = common[rng.choice(common_words, size=length, p=zipf)].tolist()
-        topic_pool = [word for label in labels for word in topics[label]]
-        for position in np.flatnonzero(from_topic):
-            tokens[position] = topic_pool[rng.randint(len(topic_pool))]
-        texts.append(" ".join(tokens))
+    # Every token of every document at once: a common word, or a topic word of one of
+    # the document's labels (picked uniformly) with probability `signal`.
+    labels = y if multilabel else np.eye(n_classes, dtype=np.int64)[codes]
+    lengths = rng.randint(min_length, max_length + 1, size=n_samples)
+    doc_of_token = np.repeat(np.arange(n_samples), lengths)
+    words = common[rng.choice(common_words, size=lengths.sum(), p=zipf)]
+    topical = np.flatnonzero(rng.rand(len(words)) < signal)
+    label_lists = [np.flatnonzero(row) for row in labels]
+    n_labels = labels.sum(axis=1)
+    padded = np.zeros((n_samples, max(n_labels.max(), 1)), dtype=np.int64)
+    for row, found in enumerate(label_lists):
+        padded[row, : len(found)] = found
+    docs = doc_of_token[topical]
+    chosen = padded[docs, (rng.rand(len(topical)) * n_labels[docs]).astype(np.int64)]
+    topic_words_array = np.array(topics)
+    words[topical] = topic_words_array[chosen, rng.randint(topic_words, size=len(topical))]
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    texts = [" ".join(words[bounds[i] : bounds[i + 1]]) for i in range(n_samples)]
     return texts, y
 
 

@@ -1,8 +1,8 @@
 """Turn raw documents into padded matrices of integer token ids."""
 
 import re
-from collections import Counter
-from itertools import chain, repeat
+from collections import defaultdict
+from itertools import count, repeat
 from numbers import Integral
 
 import numpy as np
@@ -10,6 +10,8 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
+
+from ._tokenize import DEFAULT_TOKEN_PATTERN, DOC_BREAK, split_corpus, uses_fast_path
 
 __all__ = ["TextTokenizer", "check_documents", "PAD_ID", "OOV_ID"]
 
@@ -20,6 +22,20 @@ OOV_TOKEN = "[UNK]"
 
 # 'auto' max_len covers this share of the training documents without truncation.
 _AUTO_MAX_LEN_QUANTILE = 95
+_CHUNK_SIZE = 20_000
+_BREAK_CODE = -1
+_OOV_FACTORY = repeat(OOV_ID).__next__
+
+
+def _encode(tokens, lengths, code_of):
+    """Map tokens to int codes with ``code_of`` and recover lengths from DOC_BREAK codes."""
+    # A C-level callable through map: no Python bytecode runs per token.
+    codes = np.fromiter(map(code_of, tokens), dtype=np.int32, count=len(tokens))
+    if lengths is None:
+        breaks = np.flatnonzero(codes == _BREAK_CODE)
+        lengths = np.diff(breaks, prepend=-1, append=len(codes)) - 1
+        codes = np.delete(codes, breaks)
+    return codes, lengths
 
 
 def check_documents(X, *, name="TextTokenizer"):
@@ -165,7 +181,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         min_count=1,
         max_len="auto",
         lowercase=True,
-        token_pattern=r"(?u)\b\w+\b",
+        token_pattern=DEFAULT_TOKEN_PATTERN,
         tokenizer=None,
         padding="pre",
         truncating="post",
@@ -179,19 +195,21 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.padding = padding
         self.truncating = truncating
 
-    def _split_function(self):
-        if self.tokenizer is not None:
-            return self.tokenizer
-        try:
-            return re.compile(self.token_pattern).findall
-        except re.error as exc:
-            raise ValueError(f"token_pattern {self.token_pattern!r} is not a valid regex: {exc}") from None
+    def _token_chunks(self, documents):
+        """Yield (tokens, lengths) per chunk of documents; see split_corpus."""
+        if self.tokenizer is None:
+            try:
+                re.compile(self.token_pattern)
+            except re.error as exc:
+                raise ValueError(f"token_pattern {self.token_pattern!r} is not a valid regex: {exc}") from None
+        # Chunks bound the memory held by token strings on large corpora.
+        for start in range(0, len(documents), _CHUNK_SIZE):
+            yield split_corpus(documents[start : start + _CHUNK_SIZE], lowercase=self.lowercase,
+                               token_pattern=self.token_pattern, tokenizer=self.tokenizer)
 
-    def _tokenize(self, documents):
-        split = self._split_function()
-        if self.lowercase:
-            return [split(doc.lower()) for doc in documents]
-        return [split(doc) for doc in documents]
+    def _break_entry(self):
+        """Lookup entry that marks document boundaries on the fast tokenizing path."""
+        return {DOC_BREAK: _BREAK_CODE} if uses_fast_path(self.token_pattern, self.tokenizer) else {}
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -213,22 +231,35 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return self
 
     def _fit(self, documents):
+        """Fit on documents; return their token ids (flat) and lengths for fit_transform."""
         if not documents:
             raise ValueError("TextTokenizer needs at least one document to fit; got 0.")
-        tokenized = self._tokenize(documents)
-        counts = Counter(chain.from_iterable(tokenized))
-        kept = [(token, n) for token, n in counts.items() if n >= self.min_count]
-        kept.sort(key=lambda item: (-item[1], item[0]))
+        # Every distinct token gets a provisional code in order of appearance, in one C-level
+        # pass: a missing key calls the counter, which hands out the next code.
+        codes_of = defaultdict(count().__next__, self._break_entry())
+        chunk_codes, chunk_lengths = [], []
+        for tokens, lengths in self._token_chunks(documents):
+            codes, lengths = _encode(tokens, lengths, codes_of.__getitem__)
+            chunk_codes.append(codes)
+            chunk_lengths.append(lengths)
+        codes, lengths = np.concatenate(chunk_codes), np.concatenate(chunk_lengths)
+
+        types = [token for token, code in codes_of.items() if code != _BREAK_CODE]
+        n_types = len(types)
+        counts = np.bincount(codes, minlength=n_types).tolist()
+        kept = [code for code in range(n_types) if counts[code] >= self.min_count]
+        kept.sort(key=lambda code: (-counts[code], types[code]))
         if self.max_words is not None:
             kept = kept[: self.max_words]
-        self.vocabulary_ = {token: index for index, (token, _) in enumerate(kept, start=2)}
-        self.token_counts_ = dict(kept)
+        self.vocabulary_ = {types[code]: token_id for token_id, code in enumerate(kept, start=2)}
+        self.token_counts_ = {types[code]: counts[code] for code in kept}
         if self.max_len == "auto":
-            lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=len(tokenized))
             self.max_len_ = max(1, int(np.ceil(np.percentile(lengths, _AUTO_MAX_LEN_QUANTILE))))
         else:
             self.max_len_ = self.max_len
-        return tokenized
+        code_to_id = np.full(n_types, OOV_ID, dtype=np.int32)
+        code_to_id[kept] = np.arange(2, 2 + len(kept), dtype=np.int32)
+        return code_to_id[codes], lengths
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
@@ -245,8 +276,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         -------
         ids : ndarray of shape (n_samples, max_len_), dtype int32
         """
-        tokenized = self._fit(check_documents(X))
-        return self._to_ids(tokenized)
+        return self._pad(*self._fit(check_documents(X)))
 
     def transform(self, X):
         """Map documents to a padded matrix of token ids.
@@ -262,16 +292,18 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             0 is padding, 1 is an out-of-vocabulary token.
         """
         check_is_fitted(self)
-        return self._to_ids(self._tokenize(check_documents(X)))
+        documents = check_documents(X)
+        # Unknown tokens read as OOV_ID through the defaultdict's factory.
+        code_of = defaultdict(_OOV_FACTORY, {**self.vocabulary_, **self._break_entry()}).__getitem__
+        encoded = [_encode(tokens, lengths, code_of) for tokens, lengths in self._token_chunks(documents)]
+        if not encoded:
+            return np.zeros((0, self.max_len_), dtype=np.int32)
+        return self._pad(np.concatenate([ids for ids, _ in encoded]),
+                         np.concatenate([lengths for _, lengths in encoded]))
 
-    def _to_ids(self, tokenized):
-        n_docs, width = len(tokenized), self.max_len_
-        lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=n_docs)
-        flat = chain.from_iterable(tokenized)
-        # dict.get through map runs in C: no Python bytecode per token.
-        ids = np.fromiter(
-            map(self.vocabulary_.get, flat, repeat(OOV_ID)), dtype=np.int32, count=int(lengths.sum())
-        )
+    def _pad(self, ids, lengths):
+        """Lay flat token ids out as a padded/truncated (n_documents, max_len_) matrix."""
+        n_docs, width = len(lengths), self.max_len_
         kept = np.minimum(lengths, width)
         starts = np.zeros(n_docs, dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])

@@ -191,3 +191,40 @@ def test_check_documents_returns_plain_strings():
     """Check that numpy string scalars come back as str."""
     assert check_documents(np.array(["a", "b"])) == ["a", "b"]
     assert all(type(doc) is str for doc in check_documents(np.array(["a", "b"])))
+
+
+def _random_documents(seed, n_docs=300):
+    """Documents mixing ASCII, accents, dashes, quotes, emoji, CJK, RTL and combining marks."""
+    alphabet = list("abcXYZ019_ .,;:!?'\"-()\t\n") + list("éÉßİıøœ—–“”’«»…€😀👍🏽中文字日本語العربيةעבריתа́б̈\u3000\u00a0\u200b\x0b")
+    rng = np.random.RandomState(seed)
+    return ["".join(rng.choice(alphabet, size=rng.randint(0, 60))) for _ in range(n_docs)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_fast_path_matches_regex_on_unicode(seed, lowercase):
+    """Check that the translate/split fast path gives exactly the tokens of re.findall."""
+    docs = _random_documents(seed)
+    fast = TextTokenizer(lowercase=lowercase, max_len=80).fit(docs)
+    # Any other spelling of the pattern takes the per-document regex path.
+    slow = TextTokenizer(lowercase=lowercase, max_len=80, token_pattern=r"(?:\w)+").fit(docs)
+    assert fast.vocabulary_ == slow.vocabulary_
+    np.testing.assert_array_equal(fast.transform(docs), slow.transform(docs))
+
+
+def test_document_containing_the_break_character():
+    """Check that a NUL character inside a document does not split it in two."""
+    docs = ["a\x00b c", "d"]
+    ids = TextTokenizer(max_len=4).fit(docs).transform(docs)
+    assert (ids != PAD_ID).sum(axis=1).tolist() == [3, 1]
+
+
+def test_many_documents_span_chunks(monkeypatch):
+    """Check that documents split across processing chunks give the same result."""
+    import skltext.text
+
+    docs = [f"doc {i} word{i % 7} w{i % 3}" for i in range(50)]
+    expected = TextTokenizer(max_len=5).fit_transform(docs)
+    monkeypatch.setattr(skltext.text, "_CHUNK_SIZE", 7)
+    np.testing.assert_array_equal(TextTokenizer(max_len=5).fit_transform(docs), expected)
+    np.testing.assert_array_equal(TextTokenizer(max_len=5).fit(docs).transform(docs), expected)

@@ -1,0 +1,53 @@
+"""Helpers shared by the benchmark scripts: environment header and table output."""
+
+import datetime
+import os
+import platform
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def environment_lines():
+    """Machine, versions and date, for the header of a results table."""
+    import keras
+
+    packages = ["skltext", "keras", "tensorflow", "jax", "scikit-learn", "scikeras", "numpy"]
+    versions = []
+    for name in packages:
+        try:
+            versions.append(f"{name} {version(name)}")
+        except Exception:
+            pass
+    return [
+        f"- date: {datetime.date.today().isoformat()}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}, "
+        f"Python {platform.python_version()}",
+        f"- Keras backend: {keras.backend.backend()}",
+        f"- versions: {', '.join(versions)}",
+    ]
+
+
+def best_of(function, repeats):
+    """Smallest wall time of ``repeats`` calls of ``function``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def write_table(name, title, command, header, rows, notes=()):
+    """Print a markdown table and save it under benchmarks/results/NAME.md."""
+    lines = [f"# {title}", "", f"Reproduce: `{command}`", "", *environment_lines(), ""]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    lines += ["", *notes]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(text)
