@@ -74,7 +74,7 @@ def make_text_classification(
     --------
     >>> from skltext.datasets import make_text_classification
     >>> texts, y = make_text_classification(10, n_classes=2, random_state=0)
-    >>> len(texts), sorted(set(y))
+    >>> len(texts), sorted(set(y.tolist()))
     (10, ['class_0', 'class_1'])
     """
     if n_classes * topic_words + common_words > 500_000:

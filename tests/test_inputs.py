@@ -71,6 +71,8 @@ def test_predict_input_is_checked():
         ({"untis": 8}, TypeError, "unexpected parameter 'untis'. Did you mean 'units'"),
         ({"model__units": 8}, TypeError, "unexpected parameter 'model__units'"),
         ({"optimizer": "no_such_optimizer"}, ValueError, "Unknown optimizer"),
+        ({"fit__epochs": 3}, ValueError, "fit__epochs cannot be routed.*use epochs instead"),
+        ({"fit__validation_split": 0.2}, ValueError, "use validation_fraction instead"),
     ],
 )
 def test_invalid_parameters_raise_in_fit(params, error, match):

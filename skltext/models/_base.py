@@ -33,6 +33,12 @@ __all__ = ["BaseTextClassifier", "fill_shared_doc"]
 # Prefixes of nested parameters: ``optimizer__beta_1=0.8``, ``fit__shuffle=False``,
 # ``predict__batch_size=1024``, ``callbacks__0__patience=2``.
 ROUTING_PREFIXES = ("optimizer", "fit", "predict", "callbacks")
+# keras.Model.fit arguments the estimator sets itself, and the parameter that controls each.
+_RESERVED_FIT_ARGUMENTS = {
+    "x": "X", "y": "y", "epochs": "epochs", "initial_epoch": "warm_start",
+    "sample_weight": "sample_weight in fit()", "class_weight": "class_weight",
+    "validation_data": "validation_fraction", "validation_split": "validation_fraction",
+}
 
 _OUTPUT_ACTIVATION = {"binary": "sigmoid", "multiclass": "softmax", "multilabel-indicator": "sigmoid"}
 
@@ -170,6 +176,10 @@ class BaseTextClassifier(KerasClassifier):
                     f"{type(self).__name__} got an unexpected parameter {key!r}.{hint} Nested "
                     f"parameters must start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
                 )
+            argument = key.removeprefix("fit__")
+            if key.startswith("fit__") and argument in _RESERVED_FIT_ARGUMENTS:
+                raise ValueError(f"{key} cannot be routed to keras.Model.fit: the estimator sets "
+                                 f"{argument!r} itself; use {_RESERVED_FIT_ARGUMENTS[argument]} instead.")
 
     def _initialize(self, X, y=None):
         # Replaces scikeras' version, which seeds through TensorFlow only; fit()
