@@ -18,7 +18,7 @@ from skltext.datasets import make_text_classification
 def main(small=False):
     n_samples, epochs, folds = (300, 3, 3) if small else (2000, 20, 5)
     # An imbalanced corpus of 4 classes; synthetic, so nothing is downloaded.
-    texts, y = make_text_classification(n_samples, n_classes=4, weights=[6, 3, 2, 1], random_state=0)
+    texts, y = make_text_classification(n_samples, n_classes=4, weights=[6, 3, 2, 1], signal=0.1, random_state=0)
     candidates = {
         "tf-idf + logistic regression": make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000)),
         "LSTM": make_pipeline(TextTokenizer(), LSTMClassifier(units=32, epochs=epochs, random_state=0)),

@@ -31,7 +31,7 @@ from ._validation_split import stratified_holdout
 __all__ = ["BaseTextClassifier", "fill_shared_doc"]
 
 # Prefixes of nested parameters: ``optimizer__beta_1=0.8``, ``fit__shuffle=False``,
-# ``predict__batch_size=1024``, ``callbacks__0__patience=2``.
+# ``predict__batch_size=1024``; ``callbacks__`` as scikeras routes it.
 ROUTING_PREFIXES = ("optimizer", "fit", "predict", "callbacks")
 # keras.Model.fit arguments the estimator sets itself, and the parameter that controls each.
 _RESERVED_FIT_ARGUMENTS = {
@@ -126,7 +126,7 @@ class BaseTextClassifier(KerasClassifier):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Build a fresh network and train it on token ids ``X`` and labels ``y``.
+        """Build a fresh network (or, with ``warm_start``, keep the current one) and train it.
 
         Parameters
         ----------
@@ -286,7 +286,7 @@ class BaseTextClassifier(KerasClassifier):
             weights = compute_class_weight(self.class_weight, classes=self.classes_, y=self.classes_[codes])
         except ValueError as exc:
             raise ValueError(f"Invalid class_weight: {exc}") from None
-        # Only classes present in this training fold count: the weights come from fit's y.
+        # From the y given to fit (the training fold inside cross-validation), never the whole data.
         class_sample_weight = weights[codes].astype(keras.backend.floatx())
         return class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
 
