@@ -207,6 +207,14 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             yield split_corpus(documents[start : start + _CHUNK_SIZE], lowercase=self.lowercase,
                                token_pattern=self.token_pattern, tokenizer=self.tokenizer)
 
+    def _encode_corpus(self, documents, code_of):
+        """Flat token codes of all documents (via ``code_of``) and tokens per document."""
+        encoded = [_encode(tokens, lengths, code_of) for tokens, lengths in self._token_chunks(documents)]
+        if not encoded:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+        return (np.concatenate([codes for codes, _ in encoded]),
+                np.concatenate([lengths for _, lengths in encoded]))
+
     def _break_entry(self):
         """Lookup entry that marks document boundaries on the fast tokenizing path."""
         return {DOC_BREAK: _BREAK_CODE} if uses_fast_path(self.token_pattern, self.tokenizer) else {}
@@ -237,12 +245,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         # Every distinct token gets a provisional code in order of appearance, in one C-level
         # pass: a missing key calls the counter, which hands out the next code.
         codes_of = defaultdict(count().__next__, self._break_entry())
-        chunk_codes, chunk_lengths = [], []
-        for tokens, lengths in self._token_chunks(documents):
-            codes, lengths = _encode(tokens, lengths, codes_of.__getitem__)
-            chunk_codes.append(codes)
-            chunk_lengths.append(lengths)
-        codes, lengths = np.concatenate(chunk_codes), np.concatenate(chunk_lengths)
+        codes, lengths = self._encode_corpus(documents, codes_of.__getitem__)
 
         types = [token for token, code in codes_of.items() if code != _BREAK_CODE]
         n_types = len(types)
@@ -292,14 +295,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             0 is padding, 1 is an out-of-vocabulary token.
         """
         check_is_fitted(self)
-        documents = check_documents(X)
         # Unknown tokens read as OOV_ID through the defaultdict's factory.
         code_of = defaultdict(_OOV_FACTORY, {**self.vocabulary_, **self._break_entry()}).__getitem__
-        encoded = [_encode(tokens, lengths, code_of) for tokens, lengths in self._token_chunks(documents)]
-        if not encoded:
-            return np.zeros((0, self.max_len_), dtype=np.int32)
-        return self._pad(np.concatenate([ids for ids, _ in encoded]),
-                         np.concatenate([lengths for _, lengths in encoded]))
+        return self._pad(*self._encode_corpus(check_documents(X), code_of))
 
     def _pad(self, ids, lengths):
         """Lay flat token ids out as a padded/truncated (n_documents, max_len_) matrix."""

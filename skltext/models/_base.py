@@ -275,13 +275,13 @@ class BaseTextClassifier(KerasClassifier):
             return y_encoded.argmax(axis=1)
         return y_encoded.astype(np.int64)
 
-    def _sample_weight_with_class_weight(self, y_encoded, sample_weight):
+    def _sample_weight_with_class_weight(self, codes, sample_weight):
+        """Multiply ``sample_weight`` by the weight of each row's class code (None for multi-label)."""
         if self.class_weight is None:
             return sample_weight
-        if self.target_type_ == "multilabel-indicator":
+        if codes is None:
             raise ValueError("class_weight is not supported for multi-label targets: weight rare "
                              "labels through sample_weight instead.")
-        codes = self._class_codes(y_encoded)
         try:
             weights = compute_class_weight(self.class_weight, classes=self.classes_, y=self.classes_[codes])
         except ValueError as exc:
@@ -292,10 +292,11 @@ class BaseTextClassifier(KerasClassifier):
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Replaces scikeras' version to add the stratified hold-out and early stopping.
-        if self.target_type_ != "multilabel-indicator" and len(np.unique(self._class_codes(y))) < 2:
+        codes = None if self.target_type_ == "multilabel-indicator" else self._class_codes(y)
+        if codes is not None and len(np.unique(codes)) < 2:
             raise ValueError(f"Only one class has a non-zero sample_weight; {type(self).__name__} "
                              "needs at least two classes to learn from.")
-        sample_weight = self._sample_weight_with_class_weight(y, sample_weight)
+        sample_weight = self._sample_weight_with_class_weight(codes, sample_weight)
         callbacks = list(self._fit_callbacks)
         validation_data = None
         if self.early_stopping:
