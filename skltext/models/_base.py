@@ -18,25 +18,26 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils import ClassifierTags
 
 from ..text import OOV_ID
-from ._heads import TargetEncoder, check_target, resolve_loss
+from ._batches import BalancedBatches
+from ._heads import TargetEncoder, check_target
+from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
 from ._validation_split import stratified_holdout
 
 __all__ = ["BaseTextClassifier", "fill_shared_doc"]
 
-# Prefixes of nested parameters: ``optimizer__beta_1=0.8``, ``fit__shuffle=False``,
-# ``predict__batch_size=1024``; ``callbacks__`` as scikeras routes it.
-ROUTING_PREFIXES = ("optimizer", "fit", "predict", "callbacks")
+# Prefixes of nested parameters: ``optimizer__beta_1=0.8``, ``loss__gamma=1.0``,
+# ``fit__shuffle=False``, ``predict__batch_size=1024``; ``callbacks__`` as scikeras routes it.
+ROUTING_PREFIXES = ("optimizer", "loss", "fit", "predict", "callbacks")
 # keras.Model.fit arguments the estimator sets itself, and the parameter that controls each.
 _RESERVED_FIT_ARGUMENTS = {
     "x": "X", "y": "y", "epochs": "epochs", "initial_epoch": "warm_start",
-    "sample_weight": "sample_weight in fit()", "class_weight": "class_weight",
+    "sample_weight": "sample_weight in fit()", "class_weight": "class_weight", "batch_size": "batch_size",
     "validation_data": "validation_fraction", "validation_split": "validation_fraction",
 }
 
@@ -69,7 +70,9 @@ class BaseTextClassifier(KerasClassifier):
         "optimizer": [str, HasMethods(["apply_gradients"])],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "loss": [str, callable],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "class_weight": [dict, StrOptions({"balanced", "balanced_log"}), None],
+        "class_weight_mu": [Interval(Real, 0, None, closed="neither")],
+        "balanced_batches": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -92,6 +95,8 @@ class BaseTextClassifier(KerasClassifier):
         learning_rate,
         loss,
         class_weight,
+        class_weight_mu,
+        balanced_batches,
         batch_size,
         epochs,
         early_stopping,
@@ -111,6 +116,8 @@ class BaseTextClassifier(KerasClassifier):
         self.learning_rate = learning_rate
         self.loss = loss
         self.class_weight = class_weight
+        self.class_weight_mu = class_weight_mu
+        self.balanced_batches = balanced_batches
         self.batch_size = batch_size
         self.epochs = epochs
         self.early_stopping = early_stopping
@@ -151,7 +158,7 @@ class BaseTextClassifier(KerasClassifier):
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
             # One call seeds Python, NumPy and the active Keras backend, whichever it is.
             keras.utils.set_random_seed(seed)
-        self._holdout_rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(seed)
         self._fit(X=X, y=y, sample_weight=sample_weight, warm_start=self.warm_start,
                   epochs=self.epochs, initial_epoch=0)
         return self
@@ -186,8 +193,11 @@ class BaseTextClassifier(KerasClassifier):
         # seeds every backend with keras.utils.set_random_seed instead.
         self._random_state = None
         X, y = self._validate_data(X, y, reset=True)
-        loss, one_hot = resolve_loss(self.loss, self.target_type_, name=type(self).__name__)
-        self._compile_loss = loss
+        classes = np.arange(y.shape[1]) if self.target_type_ == "multilabel-indicator" else np.unique(y)
+        self._compile_loss, one_hot = build_loss(
+            self.loss, self._routed("loss"), target_type=self.target_type_, y=y, classes=classes,
+            class_weight=self.class_weight, mu=self.class_weight_mu, name=type(self).__name__,
+        )
         self.target_encoder_ = TargetEncoder(self.target_type_, one_hot=one_hot).fit(y)
         vars(self).update(self.target_encoder_.get_metadata())
         self.feature_encoder_ = self.feature_encoder.fit(X)
@@ -208,9 +218,13 @@ class BaseTextClassifier(KerasClassifier):
                       metrics=self._default_metrics(target_type))
         return model
 
+    def _routed(self, prefix):
+        """The ``<prefix>__*`` parameters, with the prefix removed."""
+        return {key.split("__", 1)[1]: value for key, value in self.get_params().items()
+                if key.startswith(prefix + "__")}
+
     def _make_optimizer(self):
-        kwargs = {key.split("__", 1)[1]: value for key, value in self.get_params().items()
-                  if key.startswith("optimizer__")}
+        kwargs = self._routed("optimizer")
         kwargs["learning_rate"] = self.learning_rate
         optimizer = self.optimizer
         if isinstance(optimizer, str):
@@ -276,19 +290,14 @@ class BaseTextClassifier(KerasClassifier):
         return y_encoded.astype(np.int64)
 
     def _sample_weight_with_class_weight(self, codes, sample_weight):
-        """Multiply ``sample_weight`` by the weight of each row's class code (None for multi-label)."""
-        if self.class_weight is None:
+        """Multiply ``sample_weight`` by the weight of each row's class (binary and multi-class)."""
+        if self.class_weight is None or codes is None:
+            # Multi-label class weights are per-label positive weights, applied inside the loss.
             return sample_weight
-        if codes is None:
-            raise ValueError("class_weight is not supported for multi-label targets: weight rare "
-                             "labels through sample_weight instead.")
-        try:
-            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=self.classes_[codes])
-        except ValueError as exc:
-            raise ValueError(f"Invalid class_weight: {exc}") from None
         # From the y given to fit (the training fold inside cross-validation), never the whole data.
-        class_sample_weight = weights[codes].astype(keras.backend.floatx())
-        return class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
+        row_weight = class_weight_per_row(codes, self.classes_, class_weight=self.class_weight,
+                                          mu=self.class_weight_mu).astype(keras.backend.floatx())
+        return row_weight if sample_weight is None else sample_weight * row_weight
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Replaces scikeras' version to add the stratified hold-out and early stopping.
@@ -300,7 +309,7 @@ class BaseTextClassifier(KerasClassifier):
         callbacks = list(self._fit_callbacks)
         validation_data = None
         if self.early_stopping:
-            train_idx, val_idx = stratified_holdout(y, self.validation_fraction, self._holdout_rng)
+            train_idx, val_idx = stratified_holdout(y, self.validation_fraction, self._rng)
             if val_idx.size:
                 validation_data = (X[val_idx], y[val_idx])
                 if sample_weight is not None:
@@ -309,12 +318,16 @@ class BaseTextClassifier(KerasClassifier):
                 X, y = X[train_idx], y[train_idx]
                 callbacks.append(keras.callbacks.EarlyStopping(
                     monitor="val_loss", patience=self.patience, restore_best_weights=True))
-        fit_args = {key.split("__", 1)[1]: value for key, value in self.get_params().items()
-                    if key.startswith("fit__") and key != "fit__callbacks"}
-        fit_args = {"batch_size": self.batch_size, "verbose": self.verbose, **fit_args, **kwargs}
+        fit_args = {key: value for key, value in self._routed("fit").items() if key != "callbacks"}
+        fit_args = {"verbose": self.verbose, **fit_args, **kwargs}
+        if self.balanced_batches:
+            # Batches are drawn anew each epoch from the training part only; validation is untouched.
+            data = {"x": BalancedBatches(X, y, sample_weight, batch_size=self.batch_size, rng=self._rng)}
+        else:
+            data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": self.batch_size}
         history = self.model_.fit(
-            x=X, y=y, sample_weight=sample_weight, validation_data=validation_data,
-            epochs=initial_epoch + epochs, initial_epoch=initial_epoch, callbacks=callbacks, **fit_args,
+            **data, validation_data=validation_data, epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch, callbacks=callbacks, **fit_args,
         )
         if not warm_start or not hasattr(self, "history_"):
             self.history_ = {}
@@ -389,18 +402,47 @@ SHARED_PARAMETERS_DOC = """\
         given as ``optimizer__<name>=value`` (e.g. ``optimizer__beta_1=0.8``).
     learning_rate : float, default=0.001
         Learning rate; overrides the optimizer's own.
-    loss : 'auto', str, keras.losses.Loss or callable, default='auto'
+    loss : {{'auto', 'focal', 'class_balanced', 'top_k'}}, str, keras.losses.Loss or callable, \
+default='auto'
         'auto' picks the loss from the target: binary cross-entropy for binary
         and multi-label targets, sparse categorical cross-entropy for
-        multi-class. A Keras loss that contradicts the target type (a
-        categorical loss for binary or multi-label, binary cross-entropy for
-        multi-class) is refused with a ValueError. Multi-class losses whose
-        name does not start with 'sparse' receive one-hot targets.
-    class_weight : dict, 'balanced' or None, default=None
-        Weights of the classes, as ``{{label: weight}}``, or 'balanced' for
-        ``n_samples / (n_classes * count)``, computed from the ``y`` given to
-        ``fit`` (the training fold, inside cross-validation). Binary and
-        multi-class targets only.
+        multi-class. The imbalance losses of :mod:`skltext.losses`, in the
+        form that fits the target, are chosen by name, with settings routed as
+        ``loss__<name>``:
+
+        - 'focal': :class:`~skltext.losses.FocalLoss`, ``loss__gamma=2.0``,
+          ``loss__alpha=None`` (sigmoid heads only);
+        - 'class_balanced': :class:`~skltext.losses.ClassBalancedLoss`, class
+          weights from the effective number of training documents,
+          ``loss__beta=0.999``, ``loss__gamma=0.0``;
+        - 'top_k': :class:`~skltext.losses.TopKLoss`, only the hardest
+          ``loss__fraction=0.5`` of each batch is learnt from,
+          ``loss__gamma=0.0``.
+
+        A Keras loss name or object is used as given, except that one
+        contradicting the target type (a categorical loss for binary or
+        multi-label, binary cross-entropy for multi-class) is refused with a
+        ValueError. Multi-class losses whose name does not start with
+        'sparse' receive one-hot targets.
+    class_weight : {{'balanced', 'balanced_log'}}, dict or None, default=None
+        Weights of the classes, computed from the ``y`` given to ``fit`` (the
+        training fold, inside cross-validation) by
+        :func:`skltext.weights.compute_class_weights`: 'balanced' is
+        ``n_samples / (n_classes * count)``; 'balanced_log' is
+        ``max(1, log(class_weight_mu * n_samples / count))``, which leaves
+        frequent classes at 1 and gives rare ones a moderate boost; a dict is
+        ``{{label: weight}}``. For multi-label targets these are per-label
+        *positive* weights (how much a positive of the label counts against a
+        negative; 'balanced' gives ``n_negatives / n_positives``), applied
+        inside the loss, so they work with loss 'auto', 'focal' and 'top_k'.
+    class_weight_mu : float > 0, default=0.15
+        Smoothing ``mu`` of ``class_weight='balanced_log'``.
+    balanced_batches : bool, default=False
+        Draw each epoch's training batches, with replacement, so that every
+        class (for multi-label: every row's rarest label) appears about
+        equally often; re-drawn every epoch, so over-sampled rare documents
+        differ between epochs. The early-stopping validation data keeps its
+        natural class distribution.
     batch_size : int, default=64
         Documents per gradient step (and per prediction batch).
     epochs : int, default=20
@@ -429,7 +471,8 @@ SHARED_PARAMETERS_DOC = """\
     verbose : int, default=0
         Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch.
     **routed_params : dict
-        Nested parameters with a prefix: ``optimizer__``, ``fit__`` (passed to
+        Nested parameters with a prefix: ``optimizer__``, ``loss__`` (settings
+        of the imbalance losses chosen by name), ``fit__`` (passed to
         ``keras.Model.fit``), ``predict__`` (to ``keras.Model.predict``) or
         ``callbacks__``. Any other name raises a TypeError in ``fit``."""
 

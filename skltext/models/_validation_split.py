@@ -2,10 +2,10 @@
 
 import numpy as np
 
-__all__ = ["stratified_holdout"]
+__all__ = ["strata_of", "stratified_holdout"]
 
 
-def _strata(y):
+def strata_of(y):
     """One stratum per row: its class, or its rarest label for multi-label rows."""
     y = np.asarray(y)
     if y.ndim == 1:
@@ -44,7 +44,7 @@ def stratified_holdout(y, fraction, random_state):
         Sorted row indices; ``val_idx`` is empty when the data is too small to
         hold out anything.
     """
-    strata = _strata(y)
+    strata = strata_of(y)
     _, inverse = np.unique(strata, return_inverse=True)
     validation = []
     for stratum in range(inverse.max() + 1):

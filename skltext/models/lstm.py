@@ -149,6 +149,8 @@ class LSTMClassifier(BaseTextClassifier):
         learning_rate=0.001,
         loss="auto",
         class_weight=None,
+        class_weight_mu=0.15,
+        balanced_batches=False,
         batch_size=64,
         epochs=20,
         early_stopping=True,
@@ -163,7 +165,8 @@ class LSTMClassifier(BaseTextClassifier):
         super().__init__(
             embedding_dim=embedding_dim, spatial_dropout=spatial_dropout, dropout=dropout,
             dense_units=dense_units, optimizer=optimizer, learning_rate=learning_rate, loss=loss,
-            class_weight=class_weight, batch_size=batch_size, epochs=epochs,
+            class_weight=class_weight, class_weight_mu=class_weight_mu,
+            balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
             early_stopping=early_stopping, validation_fraction=validation_fraction,
             patience=patience, callbacks=callbacks, warm_start=warm_start,
             random_state=random_state, verbose=verbose, **routed_params,
