@@ -217,6 +217,7 @@ def _ml_rus(Y, n_deletions, mean_ir, minority, majority, rng):
         bags.append(rng.permutation(rows[~protected[rows]]).tolist())
     positions = [0] * len(bags)
     counts = counts.tolist()
+    max_count = max(counts)
     indptr, indices = Y.indptr.tolist(), Y.indices.tolist()
 
     deleted = bytearray(n_samples)
@@ -234,10 +235,14 @@ def _ml_rus(Y, n_deletions, mean_ir, minority, majority, rng):
             positions[b] = pos + 1
             deleted[row] = 1
             n_deleted += 1
+            max_lowered = False
             for label in indices[indptr[row]:indptr[row + 1]]:
+                max_lowered |= counts[label] == max_count
                 counts[label] -= 1
+            if max_lowered:  # counts only go down: rescan only when the top one did
+                max_count = max(counts)
             count = counts[majority[b]]
-            if count and max(counts) / count < mean_ir:
+            if count and max_count / count < mean_ir:
                 still_majority.append(b)
             if n_deleted == n_deletions:
                 break
@@ -343,10 +348,11 @@ class _BaseMultilabelSampler(BaseSampler):
                 f"{type(self).__name__} got a y in which no sample holds any label: "
                 "there is no imbalance to correct."
             )
-        self.imbalance_ratio_per_label_, self.mean_imbalance_ratio_ = _imbalance_ratios(counts)
-        with np.errstate(invalid="ignore"):
-            self.minority_labels_ = np.flatnonzero(self.imbalance_ratio_per_label_ > self.mean_imbalance_ratio_)
-            self.majority_labels_ = np.flatnonzero(self.imbalance_ratio_per_label_ < self.mean_imbalance_ratio_)
+        irlbl, mean_ir = _imbalance_ratios(counts)
+        self.imbalance_ratio_per_label_, self.mean_imbalance_ratio_ = irlbl, mean_ir
+        with np.errstate(invalid="ignore"):  # NaN for absent labels: neither minority nor majority
+            self.minority_labels_ = np.flatnonzero(irlbl > mean_ir)
+            self.majority_labels_ = np.flatnonzero(irlbl < mean_ir)
         self.sampling_strategy_ = int(self.sampling_strategy * Y.shape[0])
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -394,9 +400,8 @@ class _BaseMultilabelSampler(BaseSampler):
         X, y, Y = self._check_X_y(X, y)
         self._set_statistics(Y)
         self.sample_indices_ = self._fit_resample(Y, check_random_state(self.random_state))
-        self.imbalance_ratio_per_label_resampled_, self.mean_imbalance_ratio_resampled_ = _imbalance_ratios(
-            _label_counts(Y[self.sample_indices_])
-        )
+        irlbl, mean_ir = _imbalance_ratios(_label_counts(Y[self.sample_indices_]))
+        self.imbalance_ratio_per_label_resampled_, self.mean_imbalance_ratio_resampled_ = irlbl, mean_ir
         return (
             _reset_pandas_index(_safe_indexing(X, self.sample_indices_)),
             _reset_pandas_index(_safe_indexing(y, self.sample_indices_)),
@@ -501,7 +506,9 @@ class MultilabelRandomOverSampler(_BaseMultilabelSampler):
     _sampling_type = "over-sampling"
 
     def _fit_resample(self, Y, random_state):
-        clones = _ml_ros(Y, self.sampling_strategy_, self.mean_imbalance_ratio_, self.minority_labels_, random_state)
+        clones = _ml_ros(
+            Y, self.sampling_strategy_, self.mean_imbalance_ratio_, self.minority_labels_, random_state
+        )
         return np.concatenate([np.arange(Y.shape[0]), clones])
 
 
