@@ -68,6 +68,17 @@ def test_predict_input_is_checked():
         ({"cell": "rnn"}, ValueError, "'cell' parameter"),
         ({"validation_fraction": 1.0}, ValueError, "'validation_fraction' parameter"),
         ({"class_weight": "smooth"}, ValueError, "'class_weight' parameter"),
+        ({"class_weight_mu": 0}, ValueError, "'class_weight_mu' parameter"),
+        ({"balanced_batches": "yes"}, ValueError, "'balanced_batches' parameter"),
+        ({"loss": "focl"}, ValueError, "Unknown loss 'focl': use 'auto', 'focal', 'class_balanced', 'top_k'"),
+        ({"loss": "focal", "loss__gamma": -1.0}, ValueError, "gamma must be a number >= 0"),
+        ({"loss": "focal", "loss__beta": 0.9}, ValueError, "takes loss__gamma, loss__alpha; got unknown loss__beta"),
+        ({"loss": "top_k", "loss__fraction": 1.5}, ValueError, r"fraction must be a number in \(0, 1\]"),
+        ({"loss": "class_balanced", "loss__beta": 1.0}, ValueError, r"beta must be in \[0, 1\)"),
+        ({"loss__gamma": 1.0}, ValueError, "loss__gamma given, but loss='auto'"),
+        ({"loss": "class_balanced", "class_weight": "balanced"}, ValueError, "already weights the classes"),
+        ({"lss__gamma": 1.0}, TypeError, "unexpected parameter 'lss__gamma'"),
+        ({"fit__batch_size": 8}, ValueError, "use batch_size instead"),
         ({"untis": 8}, TypeError, "unexpected parameter 'untis'. Did you mean 'units'"),
         ({"model__units": 8}, TypeError, "unexpected parameter 'model__units'"),
         ({"optimizer": "no_such_optimizer"}, ValueError, "Unknown optimizer"),
@@ -88,8 +99,8 @@ def test_invalid_kernel_sizes():
         tiny(CNNClassifier, kernel_sizes=(3, 0)).fit(IDS, LABELS)
 
 
-def test_multilabel_class_weight_is_refused():
-    """Check that class_weight with a multi-label target says it is not supported."""
+def test_multilabel_class_weight_with_a_foreign_loss_is_refused():
+    """Check that multi-label class weights, which act inside the loss, refuse a plain Keras loss."""
     y = np.stack([LABELS == "a", LABELS == "b", np.arange(20) % 3 == 0], axis=1).astype(int)
-    with pytest.raises(ValueError, match="not supported for multi-label"):
-        tiny(CNNClassifier, class_weight="balanced").fit(IDS, y)
+    with pytest.raises(ValueError, match="works with loss='auto', 'focal' or 'top_k'"):
+        tiny(CNNClassifier, class_weight="balanced", loss="binary_crossentropy").fit(IDS, y)

@@ -46,3 +46,25 @@ def test_one_hot_and_binary_column_targets():
     _, val_one_hot = _split(np.eye(2, dtype="float32")[codes])
     assert np.bincount(codes[val_binary]).tolist() == [8, 2]
     assert np.array_equal(val_binary, val_one_hot)
+
+
+def test_multilabel_holdout_is_iteratively_stratified():
+    """Check that every label sends about its share of positives to validation."""
+    rng = np.random.default_rng(0)
+    y = (rng.random((400, 6)) < [0.5, 0.3, 0.1, 0.05, 0.02, 0.01]).astype("float32")
+    train, val = _split(y, fraction=0.25)
+    assert np.intersect1d(train, val).size == 0 and train.size + val.size == 400
+    share = y[val].sum(axis=0) / y.sum(axis=0)
+    assert np.all(np.abs(share[:4] - 0.25) < 0.1), share
+
+
+def test_multilabel_holdout_keeps_a_positive_of_each_label_in_training():
+    """Check that a label with a single positive is never moved out of training."""
+    y = np.zeros((50, 3), dtype="float32")
+    y[:25, 0] = 1
+    y[25:, 1] = 1
+    y[7, 2] = 1  # the only positive of label 2
+    for seed in range(5):
+        train, val = stratified_holdout(y, 0.5, np.random.default_rng(seed))
+        assert 7 in train
+        assert y[train].sum(axis=0).min() >= 1

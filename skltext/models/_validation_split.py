@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..model_selection import _iterative_stratification
+
 __all__ = ["strata_of", "stratified_holdout"]
 
 
@@ -22,12 +24,30 @@ def strata_of(y):
     return np.where(positives.any(axis=1), rarity.argmin(axis=1), -1)
 
 
+def _is_multilabel(y):
+    y = np.asarray(y)
+    if y.ndim != 2 or y.shape[1] == 1:
+        return False
+    positives = y > 0
+    return not ((positives.sum(axis=1) == 1).all())  # one-hot rows are multi-class
+
+
+def _multilabel_holdout(positives, fraction, random_state):
+    """Iterative stratification, then one positive of each label moved back to training if needed."""
+    in_validation = _iterative_stratification(positives, [1.0 - fraction, fraction], random_state) == 1
+    for label in np.flatnonzero(positives.any(axis=0) & ~(positives & ~in_validation[:, None]).any(axis=0)):
+        in_validation[np.flatnonzero(positives[:, label] & in_validation)[0]] = False
+    return np.flatnonzero(~in_validation), np.flatnonzero(in_validation)
+
+
 def stratified_holdout(y, fraction, random_state):
     """Split row indices into training and validation parts, per stratum.
 
-    Each stratum sends ``round(fraction * size)`` rows to validation but keeps
+    Each class sends ``round(fraction * size)`` rows to validation but keeps
     at least one row in training, so a class with a single example is never
-    lost from training.
+    lost from training. Multi-label targets are split by iterative
+    stratification (each label's positives in proportion), again keeping at
+    least one positive of every label in training.
 
     Parameters
     ----------
@@ -44,6 +64,8 @@ def stratified_holdout(y, fraction, random_state):
         Sorted row indices; ``val_idx`` is empty when the data is too small to
         hold out anything.
     """
+    if _is_multilabel(y):
+        return _multilabel_holdout(np.asarray(y) > 0, fraction, random_state)
     strata = strata_of(y)
     _, inverse = np.unique(strata, return_inverse=True)
     validation = []
