@@ -79,7 +79,9 @@ def _check_multilabel_target(y, name):
             f"(n_samples, n_labels) with at least two labels, such as the output of "
             f"MultiLabelBinarizer. Got a {target_type!r} target of {shape}.{hint}"
         )
-    return sparse.csr_matrix(y != 0 if not sparse.issparse(y) else y.astype(bool))
+    Y = sparse.csr_matrix(y.astype(bool) if sparse.issparse(y) else y != 0)
+    Y.eliminate_zeros()  # explicitly stored zeros are no labels
+    return Y
 
 
 def _label_counts(Y):
@@ -305,7 +307,8 @@ class _BaseMultilabelSampler(BaseSampler):
 
     ``fit_resample`` validates the parameters, ``X`` and ``y``, sets
     ``sampling_strategy_`` and the imbalance statistics, then calls
-    ``_fit_resample``, which sets ``sample_indices_``.
+    ``_fit_resample``, which returns the indices of the samples to output
+    (``sample_indices_``).
     """
 
     _parameter_constraints: dict = {
@@ -353,7 +356,8 @@ class _BaseMultilabelSampler(BaseSampler):
         with np.errstate(invalid="ignore"):  # NaN for absent labels: neither minority nor majority
             self.minority_labels_ = np.flatnonzero(irlbl > mean_ir)
             self.majority_labels_ = np.flatnonzero(irlbl < mean_ir)
-        self.sampling_strategy_ = int(self.sampling_strategy * Y.shape[0])
+        # floor(P * n), with slack for products such as 0.29 * 100 = 28.999...
+        self.sampling_strategy_ = int(self.sampling_strategy * Y.shape[0] + 1e-9)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -452,8 +456,8 @@ class MultilabelRandomOverSampler(_BaseMultilabelSampler):
     ----------
     sampling_strategy : float, default=0.25
         ``P``, the largest number of clones as a fraction of the number of
-        samples, in (0, 1]: 0.25 lets the data set grow by a quarter (the
-        value used in the paper's experiments), 1 lets it double.
+        samples, in (0, 1]: 0.25 lets the data set grow by a quarter, 1 lets
+        it double.
 
     {random_state}
 
@@ -542,8 +546,7 @@ class MultilabelRandomUnderSampler(_BaseMultilabelSampler):
     ----------
     sampling_strategy : float, default=0.25
         ``P``, the largest number of deletions as a fraction of the number of
-        samples, in (0, 1): 0.25 lets the data set shrink by a quarter (the
-        value used in the paper's experiments).
+        samples, in (0, 1): 0.25 lets the data set shrink by a quarter.
 
     {random_state}
 

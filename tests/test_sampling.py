@@ -331,6 +331,12 @@ def test_y_types(Sampler):
     assert sparse.issparse(y_res)
     np.testing.assert_array_equal(y_res.toarray(), y_ref)
 
+    # Explicitly stored zeros are no labels.
+    y_stored_zeros = sparse.csr_matrix(Y_RANDOM + 1)
+    y_stored_zeros.data -= 1
+    _, y_res = Sampler(random_state=0).fit_resample(X, y_stored_zeros)
+    np.testing.assert_array_equal(y_res.toarray(), y_ref)
+
     columns = [f"label_{k}" for k in range(Y_RANDOM.shape[1])]
     X_df = pd.DataFrame({"a": np.arange(len(Y_RANDOM))}, index=np.arange(len(Y_RANDOM)) + 7)
     y_df = pd.DataFrame(Y_RANDOM, columns=columns, index=X_df.index)
@@ -503,6 +509,7 @@ def test_imblearn_samplers_on_tokenizer_output(multiclass_corpus, Sampler, Model
 
 
 @pytest.mark.estimator
+@pytest.mark.slow
 def test_multilabel_sampler_in_grid_search_with_a_text_classifier(multilabel_corpus):
     """Check GridSearchCV over a pipeline of tokenizer, multi-label sampler and a multi-label
     classifier, tuning the sampler's sampling_strategy."""
