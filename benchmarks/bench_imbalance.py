@@ -41,11 +41,10 @@ REMEDIES = {
     "random over-sampling": "oversample",
 }
 
+TRAINING = dict(embedding_dim=64, epochs=12, patience=2, batch_size=64, learning_rate=0.003, random_state=0)
 MODELS = {
-    "cnn": lambda: CNNClassifier(filters=64, embedding_dim=64, epochs=12, patience=2, batch_size=64, learning_rate=0.003,
-                                 random_state=0),
-    "lstm": lambda: LSTMClassifier(units=48, embedding_dim=64, epochs=12, patience=2, batch_size=64, learning_rate=0.003,
-                                   random_state=0),
+    "cnn": lambda: CNNClassifier(filters=64, **TRAINING),
+    "lstm": lambda: LSTMClassifier(units=48, **TRAINING),
 }
 
 
