@@ -169,18 +169,20 @@ def run_experiment(key):
                 "tuned per label (min_score=0.1, the default)": optimizer.predict(list(texts[test])),
                 "tuned per label, no guard (min_score=None)":
                     (scores >= rechoose(optimizer, y_oof, min_score=None).thresholds_).astype(int),
+                "tuned per label, higher floor (min_score=0.3)":
+                    (scores >= rechoose(optimizer, y_oof, min_score=0.3).thresholds_).astype(int),
                 "tuned, objective='micro'":
                     (scores >= rechoose(optimizer, y_oof, objective="micro").thresholds_).astype(int),
             }
         else:
             classes = optimizer.classes_
+            offsets = rechoose(optimizer, y_oof, class_adjustment="offset").class_offsets_
             predictions = {
                 "default (argmax)": classes[scores.argmax(axis=1)],
-                "tuned class offsets (macro-F1)": optimizer.predict(list(texts[test])),
+                f"tuned class {optimizer.class_adjustment_}s (the default), macro-F1":
+                    optimizer.predict(list(texts[test])),
+                "tuned additive class offsets, macro-F1": classes[(scores + offsets).argmax(axis=1)],
             }
-            if optimizer.response_method_ == "predict_proba":
-                weights = rechoose(optimizer, y_oof, class_adjustment="weight").class_weights_
-                predictions["tuned class weights (macro-F1)"] = classes[(scores * weights).argmax(axis=1)]
         for rule, predicted in predictions.items():
             rules.setdefault(rule, []).append(f1s(y_test, predicted))
     seconds = time.perf_counter() - start

@@ -10,8 +10,8 @@ chooses, on those scores only,
 - multi-label: one threshold per label ("SCut", Yang 2001), with the "fbr"
   guard that keeps the default threshold for labels whose tuned score stays
   below a floor, and optionally a coordinate ascent on micro-F1;
-- multi-class: one additive offset (or multiplicative weight) per class,
-  added to the scores before the argmax, by coordinate ascent.
+- multi-class: one multiplicative weight (or additive offset) per class,
+  applied to the scores before the argmax, by coordinate ascent.
 
 Metrics computed from confusion counts (F-beta, precision, recall, Jaccard,
 accuracy, balanced accuracy, with any average) are evaluated at every distinct
@@ -460,9 +460,9 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
       to a handful of positives floods the predictions with false positives.
       ``objective='micro'`` then runs a coordinate ascent of the
       micro-averaged metric over the other labels' thresholds;
-    - **multi-class**: one offset per class added to the scores before the
-      argmax (or one weight multiplying them), tuned by coordinate ascent to
-      maximise ``scoring`` (macro-F1 by default).
+    - **multi-class**: one weight per class multiplying the probabilities
+      before the argmax (or one offset added to decision scores), tuned by
+      coordinate ascent to maximise ``scoring`` (macro-F1 by default).
 
     Candidate thresholds are all distinct out-of-fold scores (plus one above
     the largest, which predicts nothing) for metrics computed from confusion
@@ -501,11 +501,15 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         metric (micro-F1 with the default ``scoring``); labels held by
         ``min_score`` are not moved. Needs a count-based ``scoring``
         (F-beta, precision, recall or Jaccard).
-    class_adjustment : {'offset', 'weight'}, default='offset'
+    class_adjustment : {'auto', 'offset', 'weight'}, default='auto'
         Multi-class only: add a per-class offset to the scores
         (``argmax(scores + class_offsets_)``) or multiply them by a per-class
         weight (``argmax(scores * class_weights_)``, for non-negative scores
-        such as probabilities).
+        such as probabilities; the offsets are then tuned on log-scores).
+        'auto' uses weights for ``predict_proba`` and offsets for
+        ``decision_function``: rescaling probabilities by class is the
+        classical prior-shift correction, and it beat additive offsets on
+        the multi-class benchmarks.
     response_method : {'auto', 'predict_proba', 'decision_function'}, default='auto'
         Scores to threshold; 'auto' uses ``predict_proba`` when the
         estimator has it, else ``decision_function``.
@@ -532,7 +536,11 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     min_score : float or None, default=0.1
         Multi-label only: the floor ("fbr") below which a label's best
         out-of-fold ``scoring`` keeps ``default_threshold``. None disables
-        the guard.
+        the guard. The F1-optimal threshold of a weak label is low (about
+        half its best F1, for calibrated probabilities), so every such label
+        adds many false positives: raising the floor trades macro-F1 for
+        micro-F1. 0.1 removes the labels a model has not learnt at all; use
+        0.3 or ``objective='micro'`` when micro-F1 matters more.
     default_threshold : float or 'auto', default='auto'
         The untuned threshold: 0.5 for probabilities and 0.0 for decision
         functions with 'auto'. Used by the ``min_score`` guard, as the
@@ -569,11 +577,13 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     label_scores_ : ndarray of shape (n_labels,)
         Multi-label only: each label's out-of-fold ``scoring`` at its
         threshold.
+    class_adjustment_ : {'offset', 'weight'}
+        Multi-class only: the adjustment used (see ``class_adjustment``).
     class_offsets_ : ndarray of shape (n_classes,)
         Multi-class only: the offsets added to the scores (to their
-        logarithms with ``class_adjustment='weight'``).
+        logarithms when ``class_adjustment_`` is 'weight').
     class_weights_ : ndarray of shape (n_classes,)
-        Multi-class with ``class_adjustment='weight'`` only:
+        Multi-class, when ``class_adjustment_`` is 'weight' only:
         ``exp(class_offsets_)``, the factors applied to the scores.
     default_threshold_ : float
         The default threshold actually used (see ``default_threshold``).
@@ -640,7 +650,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "estimator": [HasMethods(["fit", "predict_proba"]), HasMethods(["fit", "decision_function"])],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "objective": [StrOptions({"micro", "macro"}), None],
-        "class_adjustment": [StrOptions({"offset", "weight"})],
+        "class_adjustment": [StrOptions({"auto", "offset", "weight"})],
         "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
         "cv": ["cv_object", StrOptions({"prefit"}), Interval(RealNotInt, 0.0, 1.0, closed="neither")],
         "refit": ["boolean"],
@@ -658,7 +668,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         *,
         scoring=None,
         objective=None,
-        class_adjustment="offset",
+        class_adjustment="auto",
         response_method="auto",
         cv=5,
         refit=True,
@@ -899,12 +909,15 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _fit_multiclass(self, y, classes, metric):
         codes = np.searchsorted(classes, y)
         scores = self.oof_scores_
-        if self.class_adjustment == "weight":
+        self.class_adjustment_ = self.class_adjustment
+        if self.class_adjustment == "auto":
+            self.class_adjustment_ = "weight" if self.response_method_ == "predict_proba" else "offset"
+        if self.class_adjustment_ == "weight":
             scores = self._log(scores)
         offsets, curves, n_iter = _tune_offsets(scores, codes, metric, classes, y, self.max_iter,
                                                 self.max_candidates)
         self.class_offsets_ = offsets
-        if self.class_adjustment == "weight":
+        if self.class_adjustment_ == "weight":
             self.class_weights_ = np.exp(offsets)
         self.n_iter_ = n_iter
         self.curves_ = curves
@@ -952,7 +965,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.target_type_ == "binary":
             negative = classes[classes != self.pos_label_][0]
             return np.where(scores >= self.thresholds_[0], self.pos_label_, negative)
-        if self.class_adjustment == "weight":
+        if self.class_adjustment_ == "weight":
             scores = self._log(scores)
         return classes[(scores + self.class_offsets_).argmax(axis=1)]
 

@@ -430,8 +430,21 @@ def test_multiclass_counts_match_calling_the_metric():
     assert fast.n_iter_ >= 2  # several offsets moved
     np.testing.assert_allclose(fast.class_offsets_, slow.class_offsets_)
     assert fast.best_score_ == pytest.approx(slow.best_score_)
-    predicted = fast.classes_[(fast.oof_scores_ + fast.class_offsets_).argmax(axis=1)]
+    predicted = fast.classes_[(fast.oof_scores_ * fast.class_weights_).argmax(axis=1)]
     assert fast.best_score_ == pytest.approx(f1_score(y_train[fast.oof_indices_], predicted, average="macro"))
+
+
+def test_multiclass_adjustment_auto():
+    """Check that 'auto' multiplies probabilities by class weights and adds offsets to decision
+    scores."""
+    X_train, X_test, y_train, _ = _skewed_multiclass(seed=2)
+    X_train, y_train = X_train[:400], y_train[:400]
+    proba = ThresholdOptimizer(LogisticRegression(), cv=3).fit(X_train, y_train)
+    assert proba.class_adjustment_ == "weight" and hasattr(proba, "class_weights_")
+    decision = ThresholdOptimizer(LinearSVC(), cv=3).fit(X_train, y_train)
+    assert decision.class_adjustment_ == "offset" and not hasattr(decision, "class_weights_")
+    np.testing.assert_array_equal(
+        decision.predict(X_test), (decision.decision_function(X_test) + decision.class_offsets_).argmax(axis=1))
 
 
 def test_multiclass_string_labels_and_missing_class_in_a_fold():
