@@ -83,7 +83,10 @@ class _Metric:
         self.func = func
         self.sign = sign
         self.kwargs = dict(kwargs or {})
-        self.kind = _COUNT_METRICS.get(func)
+        try:
+            self.kind = _COUNT_METRICS.get(func)
+        except TypeError:  # an unhashable callable
+            self.kind = None
         self.average = self.kwargs.get("average", "binary") if self.kind in _AVERAGED else None
         self.beta = float(self.kwargs.get("beta", 1.0))
         self.pos_label = self.kwargs.get("pos_label")
@@ -152,14 +155,17 @@ def _resolve_scoring(scoring, target_type):
     elif isinstance(scoring, _BaseScorer):
         scorer, name = scoring, repr(scoring)
     else:
-        return _Metric(getattr(scoring, "__name__", repr(scoring)), scoring)
-    if scorer._response_method != "predict":
+        scorer, name = None, getattr(scoring, "__name__", repr(scoring))
+    if scorer is None:
+        metric = _Metric(name, scoring)
+    elif scorer._response_method != "predict":
         raise ValueError(
             f"scoring={name} is computed from continuous scores, not from predicted labels, so no "
             "threshold changes it; use a metric of predicted labels such as 'f1', 'f1_macro', "
             "'balanced_accuracy' or 'precision'."
         )
-    metric = _Metric(name, scorer._score_func, scorer._sign, scorer._kwargs)
+    else:
+        metric = _Metric(name, scorer._score_func, scorer._sign, scorer._kwargs)
     if target_type == "multiclass" and metric.average == "binary":
         raise ValueError(
             f"scoring={name} scores one positive class (average='binary'), which a multiclass "

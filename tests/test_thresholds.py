@@ -470,6 +470,7 @@ def test_multiclass_string_labels_and_missing_class_in_a_fold():
         (dict(refit=False), "binary", ValueError, "When cv has several folds, refit cannot be False."),
         (dict(scoring="roc_auc"), "binary", ValueError, "computed from continuous scores"),
         (dict(scoring="f1"), "multiclass", ValueError, "use an averaged form such as 'f1_macro'"),
+        (dict(scoring=f1_score), "multiclass", ValueError, "average='binary'"),
         (dict(scoring="f1_micro"), "multilabel", ValueError, "objective='micro'"),
         (dict(objective="micro"), "binary", ValueError, "multi-label targets only"),
         (dict(objective="micro", scoring=lambda a, b: 0.0), "multilabel", ValueError, "computed from counts"),
