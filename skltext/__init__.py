@@ -2,7 +2,8 @@
 
 from .models import CNNClassifier, LSTMClassifier
 from .text import TextTokenizer
+from .thresholds import ThresholdOptimizer
 
 __version__ = "0.1.0"
 
-__all__ = ["CNNClassifier", "LSTMClassifier", "TextTokenizer", "__version__"]
+__all__ = ["CNNClassifier", "LSTMClassifier", "TextTokenizer", "ThresholdOptimizer", "__version__"]
