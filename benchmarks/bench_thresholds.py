@@ -226,8 +226,8 @@ def findings(done):
         lines.append(
             f"- debtags, skltext CNN (a subset, at most 10 epochs): the network learns few of the "
             f"{r['n_labels']} labels; {r['kept_default']:.0f} per fold never reach an out-of-fold F1 of 0.1. "
-            f"The F1-optimal threshold of a weak label is low (half its best F1, for calibrated probabilities), so tuning every "
-            f"label (no guard) predicts {free[2]:.1f} labels per document and micro-F1 falls to {free[0]:.3f}; "
+            "The F1-optimal threshold of a weak label is low (half its best F1, for calibrated probabilities), "
+            f"so tuning every label (no guard) predicts {free[2]:.1f} labels per document and micro-F1 falls to {free[0]:.3f}; "
             f"the default floor keeps {tuned[2]:.1f} per document, but micro-F1 still drops by "
             f"{default[0] - tuned[0]:.3f} for {tuned[1] - default[1]:+.3f} macro-F1. min_score=0.3 "
             f"({floor[0] - default[0]:+.3f} micro, {floor[1] - default[1]:+.3f} macro) and objective='micro' "
