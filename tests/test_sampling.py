@@ -1,6 +1,5 @@
 """Tests for the multi-label random samplers, and for imbalanced-learn's samplers on text."""
 
-import time
 from collections import Counter
 
 import numpy as np
@@ -365,8 +364,8 @@ def test_random_state_makes_it_deterministic(Sampler):
     assert not np.array_equal(indices(0), indices(1))
 
 
-def test_large_target_resamples_quickly():
-    """Check that 30,000 samples x 200 labels resample in well under a few seconds."""
+def test_large_sparse_target_resamples():
+    """Check that 30,000 samples x 200 sparse labels resample with X and y aligned."""
     rng = np.random.RandomState(0)
     n_samples, n_labels = 30_000, 200
     p = 1.0 / np.arange(1, n_labels + 1)
@@ -376,10 +375,8 @@ def test_large_target_resamples_quickly():
     y.data[:] = 1
     X = rng.randint(2, 5000, size=(n_samples, 50)).astype(np.int32)
     for Sampler in SAMPLERS:
-        start = time.perf_counter()
-        X_res, _ = Sampler(random_state=0).fit_resample(X, y)
-        assert time.perf_counter() - start < 5
-        assert len(X_res) != n_samples
+        X_res, y_res = Sampler(random_state=0).fit_resample(X, y)
+        assert len(X_res) != n_samples and y_res.shape == (len(X_res), n_labels)
 
 
 # bad input and parameters
