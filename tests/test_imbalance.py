@@ -102,7 +102,7 @@ def test_multilabel_class_weights_become_per_label_positive_weights(corpora):
     assert focal.model_.loss.positive_weights == [3.0, 1.0, 1.0, 1.0]
 
 
-def test_balanced_log_raises_recall_of_a_rare_class():
+def test_balanced_class_weight_raises_recall_of_a_rare_class():
     """Check class weights make a 5% class found more often than without them."""
     texts, y = make_text_classification(600, n_classes=2, weights=[19, 1], signal=0.25, max_length=12,
                                         random_state=5)
