@@ -15,6 +15,8 @@ import math
 import keras
 from keras import ops
 
+from .weights import check_number, effective_number_weights
+
 __all__ = ["ClassBalancedLoss", "FocalLoss", "TopKLoss", "WeightedCrossentropy"]
 
 
@@ -41,8 +43,7 @@ class _ProbabilityLoss(keras.losses.Loss):
     def __init__(self, *, gamma=0.0, multiclass=False, positive_weights=None, negative_weights=None,
                  name=None, reduction="sum_over_batch_size", dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
-        if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not gamma >= 0:
-            raise ValueError(f"gamma must be a number >= 0, got {gamma!r}.")
+        check_number(gamma, "gamma", lambda v: v >= 0, "a number >= 0")
         if multiclass and negative_weights is not None:
             raise ValueError("negative_weights apply to sigmoid outputs only; with multiclass=True "
                              "pass one weight per class as positive_weights.")
@@ -182,8 +183,7 @@ class FocalLoss(_ProbabilityLoss):
     def __init__(self, gamma=2.0, alpha=None, *, multiclass=False, positive_weights=None,
                  name="focal_loss", reduction="sum_over_batch_size", dtype=None, negative_weights=None):
         if alpha is not None:
-            if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-                raise ValueError(f"alpha must be a number in (0, 1) or None, got {alpha!r}.")
+            check_number(alpha, "alpha", lambda v: 0 < v < 1, "a number in (0, 1) or None")
             if multiclass:
                 raise ValueError("alpha weighs positives against negatives of sigmoid outputs; with "
                                  "multiclass=True give per-class weights as positive_weights (or "
@@ -240,8 +240,6 @@ class ClassBalancedLoss(_ProbabilityLoss):
 
     def __init__(self, class_counts, n_samples=None, *, beta=0.999, gamma=0.0, multiclass=False,
                  name="class_balanced_loss", reduction="sum_over_batch_size", dtype=None):
-        from .weights import effective_number_weights  # numpy only; kept out of the Keras imports
-
         counts = [int(c) for c in class_counts]
         if any(c < 0 for c in counts) or not counts:
             raise ValueError("class_counts must be a non-empty sequence of non-negative counts.")
@@ -305,8 +303,7 @@ class TopKLoss(_ProbabilityLoss):
 
     def __init__(self, fraction=0.5, *, multiclass=False, positive_weights=None, negative_weights=None,
                  gamma=0.0, name="top_k_loss", reduction="sum_over_batch_size", dtype=None):
-        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction <= 1:
-            raise ValueError(f"fraction must be a number in (0, 1], got {fraction!r}.")
+        check_number(fraction, "fraction", lambda v: 0 < v <= 1, "a number in (0, 1]")
         self.fraction = float(fraction)
         super().__init__(gamma=gamma, multiclass=multiclass, positive_weights=positive_weights,
                          negative_weights=negative_weights, name=name, reduction=reduction, dtype=dtype)

@@ -6,16 +6,25 @@ problem, so the weight is a per-label *positive* weight: how much a positive
 of that label counts against a negative (negatives keep weight 1).
 """
 
-from numbers import Integral
+from numbers import Real
 
 import numpy as np
 
-__all__ = ["compute_class_weights", "effective_number_weights"]
+__all__ = ["check_number", "compute_class_weights", "effective_number_weights"]
 
 
-def _check_mu(mu):
-    if isinstance(mu, bool) or not isinstance(mu, (int, float, np.floating, np.integer)) or not mu > 0:
-        raise ValueError(f"mu must be a number > 0, got {mu!r}.")
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def check_number(value, name, accept, requirement):
+    """Raise ``ValueError('<name> must be <requirement>, got <value>.')`` unless ``accept(value)``.
+
+    Used for the settings of the weights and losses, which are checked where
+    they are built.
+    """
+    if not (_is_number(value) and accept(value)):
+        raise ValueError(f"{name} must be {requirement}, got {value!r}.")
 
 
 def _log_weights(n_samples, counts, mu):
@@ -31,9 +40,7 @@ def _weights_from_dict(class_weight, classes, what):
                          f"{classes.tolist()[:10]}{' ...' if len(classes) > 10 else ''}.")
     weights = np.ones(len(classes))
     for key, value in class_weight.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
-                or not np.isfinite(value) or value < 0:
-            raise ValueError(f"class_weight[{key!r}] must be a finite number >= 0, got {value!r}.")
+        check_number(value, f"class_weight[{key!r}]", lambda v: np.isfinite(v) and v >= 0, "a finite number >= 0")
         weights[position[key]] = value
     return weights
 
@@ -79,7 +86,7 @@ def compute_class_weights(y, *, class_weight="balanced", mu=0.15, classes=None):
     [1.0, 1.32, 7.82]
     """
     y = np.asarray(y)
-    _check_mu(mu)
+    check_number(mu, "mu", lambda v: v > 0, "a number > 0")
     multilabel = y.ndim == 2
     if multilabel:
         positives = (y > 0).sum(axis=0).astype(float)
@@ -99,7 +106,9 @@ def compute_class_weights(y, *, class_weight="balanced", mu=0.15, classes=None):
         classes, counts = np.unique(y, return_counts=True)
     else:
         classes = np.asarray(classes)
-        counts = np.array([np.count_nonzero(y == label) for label in classes])
+        present, present_counts = np.unique(y, return_counts=True)
+        count_of = dict(zip(present.tolist(), present_counts.tolist()))
+        counts = np.array([count_of.get(label, 0) for label in classes.tolist()])
     if isinstance(class_weight, dict):
         return _weights_from_dict(class_weight, classes, "classes")
     if (counts == 0).any():
@@ -141,8 +150,7 @@ def effective_number_weights(counts, *, beta=0.999):
     counts = np.asarray(counts, dtype=float)
     if counts.ndim != 1 or (counts < 0).any():
         raise ValueError("counts must be a 1-D array of non-negative class counts.")
-    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.floating, Integral)) or not 0 <= beta < 1:
-        raise ValueError(f"beta must be in [0, 1), got {beta!r}.")
+    check_number(beta, "beta", lambda v: 0 <= v < 1, "in [0, 1)")
     present = counts > 0
     if not present.any():
         raise ValueError("counts must hold at least one class with examples.")

@@ -7,6 +7,10 @@ from ..model_selection import _iterative_stratification
 __all__ = ["strata_of", "stratified_holdout"]
 
 
+def _is_one_hot(positives):
+    return bool((positives.sum(axis=1) == 1).all())
+
+
 def strata_of(y):
     """One stratum per row: its class, or its rarest label for multi-label rows."""
     y = np.asarray(y)
@@ -15,7 +19,7 @@ def strata_of(y):
     if y.shape[1] == 1:  # binary, encoded as one column
         return y[:, 0]
     positives = y > 0
-    if (positives.sum(axis=1) <= 1).all() and positives.any(axis=1).all():  # one-hot
+    if _is_one_hot(positives):
         return positives.argmax(axis=1)
     # Multi-label: the rarest label of each row, so rare labels reach the validation set;
     # rows without labels form their own stratum (-1).
@@ -28,8 +32,7 @@ def _is_multilabel(y):
     y = np.asarray(y)
     if y.ndim != 2 or y.shape[1] == 1:
         return False
-    positives = y > 0
-    return not ((positives.sum(axis=1) == 1).all())  # one-hot rows are multi-class
+    return not _is_one_hot(y > 0)  # one-hot rows are multi-class
 
 
 def _multilabel_holdout(positives, fraction, random_state):
