@@ -25,7 +25,7 @@ def _label_counts(y, target_type, classes):
     """Class counts (softmax) or positives per output plus the row count (sigmoid)."""
     if target_type == "multilabel-indicator":
         return np.asarray(y).sum(axis=0).astype(int).tolist(), len(y)
-    counts = [int(np.count_nonzero(y == label)) for label in classes]
+    counts = np.bincount(np.searchsorted(classes, y), minlength=len(classes)).tolist()
     if target_type == "binary":
         return counts[1:], len(y)
     return counts, None
