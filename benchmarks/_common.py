@@ -8,6 +8,16 @@ from importlib.metadata import version
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# The corpora are read in place; SKLTEXT_DATA_DIR points elsewhere when they live in another folder.
+DEFAULT_DATA_DIR = RESULTS.parents[2] / "shared" / "data"
+
+
+def data_dir(path=None):
+    """Folder of the benchmark corpora: ``path``, else $SKLTEXT_DATA_DIR, else ../shared/data."""
+    folder = Path(path or os.environ.get("SKLTEXT_DATA_DIR") or DEFAULT_DATA_DIR)
+    if not folder.is_dir():
+        raise SystemExit(f"corpus folder {folder} not found; pass --data-dir or set SKLTEXT_DATA_DIR")
+    return folder
 
 
 def environment_lines():
