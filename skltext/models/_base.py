@@ -24,6 +24,7 @@ from sklearn_compat.utils import ClassifierTags
 
 from ..text import OOV_ID
 from ._batches import BalancedBatches
+from ._faults import guarded_fit
 from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
@@ -307,7 +308,7 @@ class BaseTextClassifier(KerasClassifier):
                              "needs at least two classes to learn from.")
         sample_weight = self._sample_weight_with_class_weight(codes, sample_weight)
         callbacks = list(self._fit_callbacks)
-        validation_data = None
+        validation_data = early_stopping = None
         if self.early_stopping:
             train_idx, val_idx = stratified_holdout(y, self.validation_fraction, self._rng)
             if val_idx.size:
@@ -316,8 +317,9 @@ class BaseTextClassifier(KerasClassifier):
                     validation_data += (sample_weight[val_idx],)
                     sample_weight = sample_weight[train_idx]
                 X, y = X[train_idx], y[train_idx]
-                callbacks.append(keras.callbacks.EarlyStopping(
-                    monitor="val_loss", patience=self.patience, restore_best_weights=True))
+                early_stopping = keras.callbacks.EarlyStopping(
+                    monitor="val_loss", patience=self.patience, restore_best_weights=True)
+                callbacks.append(early_stopping)
         fit_args = {key: value for key, value in self._routed("fit").items() if key != "callbacks"}
         fit_args = {"verbose": self.verbose, **fit_args, **kwargs}
         if self.balanced_batches:
@@ -325,14 +327,18 @@ class BaseTextClassifier(KerasClassifier):
             data = {"x": BalancedBatches(X, y, sample_weight, batch_size=self.batch_size, rng=self._rng)}
         else:
             data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": self.batch_size}
-        history = self.model_.fit(
-            **data, validation_data=validation_data, epochs=initial_epoch + epochs,
-            initial_epoch=initial_epoch, callbacks=callbacks, **fit_args,
-        )
+        # A non-finite loss or an interruption leaves the estimator fitted with a finished
+        # epoch's weights or not fitted at all; see _faults.
+        guarded_fit(self, dict(**data, validation_data=validation_data, epochs=initial_epoch + epochs,
+                               initial_epoch=initial_epoch, callbacks=callbacks, **fit_args),
+                    early_stopping=early_stopping,
+                    record_history=lambda history: self._record_history(history, warm_start))
+
+    def _record_history(self, history, warm_start):
         if not warm_start or not hasattr(self, "history_"):
             self.history_ = {}
-        for key, values in history.history.items():
-            self.history_.setdefault(key, []).extend(float(v) for v in values)
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(values)
         self.n_iter_ = len(self.history_["loss"])
         monitored = self.history_.get("val_loss")
         self.best_epoch_ = int(np.argmin(monitored)) + 1 if monitored else self.n_iter_
