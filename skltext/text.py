@@ -138,6 +138,14 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     truncating : {'pre', 'post'}, default='post'
         Where long documents are cut. 'post' keeps the beginning of each
         document, which usually carries the subject.
+    output : {'ids', 'tokens'}, default='ids'
+        What :meth:`transform` returns: the integer id matrix, or a matrix of
+        the same shape holding the token strings themselves ('' for padding,
+        '[UNK]' for tokens outside the fitted vocabulary, so ``max_words``
+        and ``min_count`` apply as with ids). Models given pre-trained word
+        vectors (``embeddings=``) need the words: they fit their own
+        vocabulary from these tokens in each fit, and the words survive
+        resamplers and cross-validation indexing between the two steps.
 
     Attributes
     ----------
@@ -161,6 +169,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
            [1, 4, 1, 1]], dtype=int32)
     >>> tokenizer.inverse_transform([[0, 0, 2, 3]])
     [['the', 'cat']]
+    >>> tokenizer.set_params(output="tokens").transform(["the cat", "a dog"])
+    array([['', '', 'the', 'cat'],
+           ['', '', '[UNK]', 'dog']], dtype=object)
     """
 
     _parameter_constraints = {
@@ -172,6 +183,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         "tokenizer": [callable, None],
         "padding": [StrOptions({"pre", "post"})],
         "truncating": [StrOptions({"pre", "post"})],
+        "output": [StrOptions({"ids", "tokens"})],
     }
 
     def __init__(
@@ -185,6 +197,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         tokenizer=None,
         padding="pre",
         truncating="post",
+        output="ids",
     ):
         self.max_words = max_words
         self.min_count = min_count
@@ -194,6 +207,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.tokenizer = tokenizer
         self.padding = padding
         self.truncating = truncating
+        self.output = output
 
     def _token_chunks(self, documents):
         """Yield (tokens, lengths) per chunk of documents; see split_corpus."""
@@ -277,9 +291,10 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
         Returns
         -------
-        ids : ndarray of shape (n_samples, max_len_), dtype int32
+        ids : ndarray of shape (n_samples, max_len_), dtype int32 or object
+            Token strings instead of ids with ``output='tokens'``.
         """
-        return self._pad(*self._fit(check_documents(X)))
+        return self._as_output(self._pad(*self._fit(check_documents(X))))
 
     def transform(self, X):
         """Map documents to a padded matrix of token ids.
@@ -291,13 +306,19 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
         Returns
         -------
-        ids : ndarray of shape (n_samples, max_len_), dtype int32
-            0 is padding, 1 is an out-of-vocabulary token.
+        ids : ndarray of shape (n_samples, max_len_), dtype int32 or object
+            0 is padding, 1 is an out-of-vocabulary token. With
+            ``output='tokens'``, the token strings ('' and '[UNK]').
         """
         check_is_fitted(self)
         # Unknown tokens read as OOV_ID through the defaultdict's factory.
         code_of = defaultdict(_OOV_FACTORY, {**self.vocabulary_, **self._break_entry()}).__getitem__
-        return self._pad(*self._encode_corpus(check_documents(X), code_of))
+        return self._as_output(self._pad(*self._encode_corpus(check_documents(X), code_of)))
+
+    def _as_output(self, ids):
+        if self.output == "ids":
+            return ids
+        return np.array(self.get_vocabulary(), dtype=object)[ids]
 
     def _pad(self, ids, lengths):
         """Lay flat token ids out as a padded/truncated (n_documents, max_len_) matrix."""

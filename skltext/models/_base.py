@@ -24,10 +24,12 @@ from sklearn_compat.utils import ClassifierTags
 
 from ..text import OOV_ID
 from ._batches import BalancedBatches
+from ._embedding_init import initial_embedding_matrix
 from ._faults import guarded_fit
 from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
+from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
 from ._validation_split import stratified_holdout
 
 __all__ = ["BaseTextClassifier", "fill_shared_doc"]
@@ -65,6 +67,8 @@ class BaseTextClassifier(KerasClassifier):
 
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "embeddings": [HasMethods(["rows_of"]), None],
+        "trainable_embeddings": ["boolean"],
         "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_units": [Interval(Integral, 1, None, closed="left"), None],
@@ -89,6 +93,8 @@ class BaseTextClassifier(KerasClassifier):
         self,
         *,
         embedding_dim,
+        embeddings,
+        trainable_embeddings,
         spatial_dropout,
         dropout,
         dense_units,
@@ -110,6 +116,8 @@ class BaseTextClassifier(KerasClassifier):
         **routed_params,
     ):
         self.embedding_dim = embedding_dim
+        self.embeddings = embeddings
+        self.trainable_embeddings = trainable_embeddings
         self.spatial_dropout = spatial_dropout
         self.dropout = dropout
         self.dense_units = dense_units
@@ -213,11 +221,24 @@ class BaseTextClassifier(KerasClassifier):
             **meta,
             "n_outputs": 1 if target_type == "binary" else meta["n_classes_"],
             "output_activation": _OUTPUT_ACTIVATION[target_type],
+            # Pre-trained vectors fix the width of the embedding.
+            "embedding_dim": self.embedding_dim if self.embeddings is None else self.embeddings.dim,
+            "pretrained": self.embeddings is not None,
         }
         model = self._build_network(meta)
+        vars(self).pop("embedding_coverage_", None)
+        if self.embeddings is not None:
+            self._load_embeddings(model.get_layer("embedding"))
         model.compile(optimizer=self._make_optimizer(), loss=self._compile_loss,
                       metrics=self._default_metrics(target_type))
         return model
+
+    def _load_embeddings(self, layer):
+        """Initialise the embedding layer from ``embeddings`` for the fitted vocabulary."""
+        matrix, found = initial_embedding_matrix(self.embeddings, self.vocabulary_, rng=self._rng)
+        self.embedding_coverage_ = found / max(len(self.vocabulary_), 1)
+        layer.set_weights([matrix])
+        layer.trainable = self.trainable_embeddings
 
     def _routed(self, prefix):
         """The ``<prefix>__*`` parameters, with the prefix removed."""
@@ -260,7 +281,7 @@ class BaseTextClassifier(KerasClassifier):
         if reset and y is None:
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
         if X is not None:
-            X = check_token_ids(X, name=name)
+            X = self._token_ids(X, reset=reset)
         if y is not None:
             y, target_type = check_target(y, name=name)
             if X is not None:
@@ -274,7 +295,8 @@ class BaseTextClassifier(KerasClassifier):
         if reset:
             self.n_features_in_ = X.shape[1]
             # Ids unseen in fit have no trained embedding row; predict maps them to OOV.
-            self.vocab_size_ = max(int(X.max(initial=OOV_ID)) + 1, OOV_ID + 1)
+            self.vocab_size_ = max(int(X.max(initial=OOV_ID)) + 1, OOV_ID + 1,
+                                   len(getattr(self, "vocabulary_", ())) + OOV_ID + 1)
         else:
             if X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {X.shape[1]} features, but {name} is expecting "
@@ -282,6 +304,30 @@ class BaseTextClassifier(KerasClassifier):
             if X.size and X.max() >= self.vocab_size_:
                 X = np.where(X >= self.vocab_size_, OOV_ID, X).astype(np.int32)
         return X, y
+
+    def _token_ids(self, X, *, reset):
+        """Token ids from X: ids as given, or token strings mapped through ``vocabulary_``."""
+        name = type(self).__name__
+        if is_token_matrix(X):
+            if reset:  # the vocabulary of this fit's training data only
+                self.vocabulary_, ids = fit_token_vocabulary(X, name=name)
+                return ids
+            if getattr(self, "vocabulary_", None) is None:
+                raise ValueError(f"{name} was fitted on token ids but is given token strings; transform "
+                                 "with the same tokenizer settings as in fit.")
+            return encode_tokens(X, self.vocabulary_, name=name)
+        if reset:
+            vars(self).pop("vocabulary_", None)
+            if self.embeddings is not None:
+                raise ValueError(
+                    f"{name} with embeddings= needs the words, not token ids, to look up their vectors. "
+                    f"Use TextTokenizer(output='tokens'): make_pipeline(TextTokenizer(output='tokens'), "
+                    f"{name}(embeddings=vectors))."
+                )
+        elif getattr(self, "vocabulary_", None) is not None:
+            raise ValueError(f"{name} was fitted on token strings but is given token ids; use "
+                             "TextTokenizer(output='tokens') for prediction too.")
+        return check_token_ids(X, name=name)
 
     def _class_codes(self, y_encoded):
         if self.target_type_ == "binary":
@@ -396,7 +442,22 @@ class BaseTextClassifier(KerasClassifier):
 
 SHARED_PARAMETERS_DOC = """\
     embedding_dim : int, default={embedding_dim}
-        Size of the learnt token embeddings.
+        Size of the learnt token embeddings. Ignored with ``embeddings``,
+        whose dimension is used.
+    embeddings : WordVectors, default=None
+        Pre-trained word vectors (:func:`skltext.embeddings.load_word_vectors`
+        or :func:`skltext.embeddings.train_word_vectors`) that initialise the
+        embedding layer. The model then takes the token strings of
+        ``TextTokenizer(output='tokens')`` rather than ids, fits its own
+        vocabulary from the training tokens in every ``fit`` (so inside
+        cross-validation each fold uses only its own words) and starts each
+        word's row from its vector; words without a vector and the
+        out-of-vocabulary row get small random vectors of the same spread,
+        and padding stays zero. Without ``embeddings`` either input works.
+    trainable_embeddings : bool, default=True
+        Fine-tune the pre-trained vectors with the rest of the network
+        ('non-static' in Kim, 2014); False freezes them ('static'). Only used
+        with ``embeddings``.
     spatial_dropout : float, default=0.0
         Share of embedding channels dropped for a whole document in training.
     dropout : float, default={dropout}
@@ -493,6 +554,12 @@ SHARED_ATTRIBUTES_DOC = """\
         Length of the token sequences seen in ``fit``.
     vocab_size_ : int
         Largest token id seen in ``fit`` plus one: the embedding's row count.
+    vocabulary_ : dict of str to int
+        Token to id (from 2), learnt in ``fit`` when X holds token strings;
+        absent when X holds ids.
+    embedding_coverage_ : float
+        Share of ``vocabulary_`` words that got a pre-trained vector; only
+        with ``embeddings``.
     model_ : keras.Model
         The trained network.
     history_ : dict of str to list of float

@@ -2,11 +2,23 @@
 
 import keras
 
-__all__ = ["embedding_block", "classification_head"]
+__all__ = ["embedding_block", "classification_head", "ZeroPadding"]
 
 
-def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropout, mask_padding=False):
+@keras.saving.register_keras_serializable(package="skltext")
+class ZeroPadding(keras.constraints.Constraint):
+    """Keeps row 0 of an embedding (the padding id) at zero through training."""
+
+    def __call__(self, w):
+        return keras.ops.concatenate([keras.ops.zeros_like(w[:1]), w[1:]], axis=0)
+
+
+def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropout, mask_padding=False,
+                    pretrained=False):
     """Integer token ids in, a (batch, sequence_length, embedding_dim) tensor out.
+
+    With ``pretrained``, the weights are set afterwards from word vectors and
+    the padding row is held at zero, so fine-tuning cannot move it.
 
     Returns
     -------
@@ -16,7 +28,8 @@ def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropo
         The embedded (and spatially dropped-out) sequence.
     """
     inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="token_ids")
-    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_padding, name="embedding")(inputs)
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_padding, name="embedding",
+                               embeddings_constraint=ZeroPadding() if pretrained else None)(inputs)
     if spatial_dropout > 0:
         # Drops whole embedding channels, which regularises better than per-value dropout.
         x = keras.layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout")(x)

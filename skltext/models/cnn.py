@@ -23,6 +23,7 @@ def build_cnn(
     spatial_dropout=0.0,
     dropout=0.5,
     dense_units=None,
+    pretrained=False,
 ):
     """Build an uncompiled sentence CNN.
 
@@ -41,6 +42,9 @@ def build_cnn(
         Activation of the output layer.
     embedding_dim, filters, kernel_sizes, spatial_dropout, dropout, dense_units
         As in :class:`CNNClassifier`.
+    pretrained : bool, default=False
+        Hold the padding row of the embedding at zero (for weights set from
+        word vectors after building).
 
     Returns
     -------
@@ -55,7 +59,8 @@ def build_cnn(
     (None, 1)
     """
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
-                                embedding_dim=embedding_dim, spatial_dropout=spatial_dropout)
+                                embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
+                                pretrained=pretrained)
     pooled = []
     for size in kernel_sizes:
         # 'same' padding lets windows wider than short documents still apply.
@@ -117,6 +122,8 @@ class CNNClassifier(BaseTextClassifier):
         filters=100,
         kernel_sizes=(3, 4, 5),
         embedding_dim=128,
+        embeddings=None,
+        trainable_embeddings=True,
         spatial_dropout=0.0,
         dropout=0.5,
         dense_units=None,
@@ -138,7 +145,8 @@ class CNNClassifier(BaseTextClassifier):
         **routed_params,
     ):
         super().__init__(
-            embedding_dim=embedding_dim, spatial_dropout=spatial_dropout, dropout=dropout,
+            embedding_dim=embedding_dim, embeddings=embeddings, trainable_embeddings=trainable_embeddings,
+            spatial_dropout=spatial_dropout, dropout=dropout,
             dense_units=dense_units, optimizer=optimizer, learning_rate=learning_rate, loss=loss,
             class_weight=class_weight, class_weight_mu=class_weight_mu,
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
@@ -158,7 +166,7 @@ class CNNClassifier(BaseTextClassifier):
         return build_cnn(
             vocab_size=meta["vocab_size_"], sequence_length=meta["n_features_in_"],
             n_outputs=meta["n_outputs"], output_activation=meta["output_activation"],
-            embedding_dim=self.embedding_dim, filters=self.filters,
+            embedding_dim=meta["embedding_dim"], pretrained=meta["pretrained"], filters=self.filters,
             kernel_sizes=tuple(int(s) for s in self.kernel_sizes),
             spatial_dropout=self.spatial_dropout, dropout=self.dropout, dense_units=self.dense_units,
         )

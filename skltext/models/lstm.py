@@ -29,6 +29,7 @@ def build_lstm(
     dropout=0.2,
     dense_units=None,
     mask_padding=False,
+    pretrained=False,
 ):
     """Build an uncompiled recurrent text classifier.
 
@@ -45,6 +46,9 @@ def build_lstm(
     embedding_dim, cell, units, num_layers, bidirectional, spatial_dropout, \
 recurrent_dropout, dropout, dense_units, mask_padding
         As in :class:`LSTMClassifier`.
+    pretrained : bool, default=False
+        Hold the padding row of the embedding at zero (for weights set from
+        word vectors after building).
 
     Returns
     -------
@@ -60,7 +64,7 @@ recurrent_dropout, dropout, dense_units, mask_padding
     """
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
-                                mask_padding=mask_padding)
+                                mask_padding=mask_padding, pretrained=pretrained)
     for depth in range(num_layers):
         layer = _CELLS[cell](units, return_sequences=depth < num_layers - 1,
                              recurrent_dropout=recurrent_dropout, name=f"{cell}_{depth}")
@@ -142,6 +146,8 @@ class LSTMClassifier(BaseTextClassifier):
         recurrent_dropout=0.0,
         mask_padding=False,
         embedding_dim=128,
+        embeddings=None,
+        trainable_embeddings=True,
         spatial_dropout=0.0,
         dropout=0.2,
         dense_units=None,
@@ -163,7 +169,8 @@ class LSTMClassifier(BaseTextClassifier):
         **routed_params,
     ):
         super().__init__(
-            embedding_dim=embedding_dim, spatial_dropout=spatial_dropout, dropout=dropout,
+            embedding_dim=embedding_dim, embeddings=embeddings, trainable_embeddings=trainable_embeddings,
+            spatial_dropout=spatial_dropout, dropout=dropout,
             dense_units=dense_units, optimizer=optimizer, learning_rate=learning_rate, loss=loss,
             class_weight=class_weight, class_weight_mu=class_weight_mu,
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
@@ -182,7 +189,8 @@ class LSTMClassifier(BaseTextClassifier):
         return build_lstm(
             vocab_size=meta["vocab_size_"], sequence_length=meta["n_features_in_"],
             n_outputs=meta["n_outputs"], output_activation=meta["output_activation"],
-            embedding_dim=self.embedding_dim, cell=self.cell, units=self.units,
+            embedding_dim=meta["embedding_dim"], pretrained=meta["pretrained"], cell=self.cell,
+            units=self.units,
             num_layers=self.num_layers, bidirectional=self.bidirectional,
             spatial_dropout=self.spatial_dropout, recurrent_dropout=self.recurrent_dropout,
             dropout=self.dropout, dense_units=self.dense_units, mask_padding=self.mask_padding,

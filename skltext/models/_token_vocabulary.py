@@ -1,0 +1,81 @@
+"""Token-string input: the model's own vocabulary, fitted on the training tokens.
+
+``TextTokenizer(output="tokens")`` hands the models the words themselves, so a
+model given pre-trained vectors knows which word each row of its embedding
+stands for. The vocabulary is fitted in ``fit`` (the training fold only inside
+cross-validation) and survives resamplers and CV indexing, which metadata
+attached to an id matrix would not.
+"""
+
+from collections import defaultdict
+from itertools import count, repeat
+
+import numpy as np
+
+from ..text import OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN
+
+__all__ = ["is_token_matrix", "fit_token_vocabulary", "encode_tokens"]
+
+_FIRST_WORD_ID = 2
+_OOV_FACTORY = repeat(OOV_ID).__next__
+
+
+def is_token_matrix(X):
+    """Whether ``X`` is a 2-D array of token strings (not raw documents, not ids)."""
+    values = X.to_numpy() if hasattr(X, "to_numpy") else X
+    if not isinstance(values, np.ndarray):
+        if not (isinstance(values, (list, tuple)) and values and isinstance(values[0], (list, tuple, np.ndarray))):
+            return False
+        values = np.asarray(values, dtype=object)
+    if values.ndim != 2:
+        return False
+    if values.dtype.kind == "U":
+        return True
+    return values.dtype == object and values.size > 0 and isinstance(values.flat[0], str)
+
+
+def _as_token_array(X, name):
+    values = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X, dtype=object)
+    if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"{name} expects a non-empty 2-D matrix of tokens, got shape {values.shape}.")
+    flat = values.ravel().tolist()
+    if not all(type(token) is str for token in flat):
+        bad = next(token for token in flat if not isinstance(token, str))
+        raise TypeError(f"{name} got a token matrix holding {type(bad).__name__} values; every entry must be "
+                        "a str token ('' for padding), as TextTokenizer(output='tokens') produces.")
+    return values.shape, flat
+
+
+def fit_token_vocabulary(X, *, name):
+    """Learn token -> id (from 2, most frequent first) from a training token matrix.
+
+    Returns
+    -------
+    vocabulary : dict of str to int
+    ids : ndarray of shape X.shape, dtype int32
+        ``X`` encoded with that vocabulary.
+    """
+    shape, flat = _as_token_array(X, name)
+    # Provisional codes in order of appearance, handed out in one C-level pass.
+    codes_of = defaultdict(count().__next__)
+    codes = np.fromiter(map(codes_of.__getitem__, flat), dtype=np.int64, count=len(flat))
+    types = list(codes_of)
+    counts = np.bincount(codes, minlength=len(types))
+    is_word = np.array([token not in (PAD_TOKEN, OOV_TOKEN) for token in types], dtype=bool)
+    words = np.flatnonzero(is_word)
+    # Most frequent first, ties alphabetical: the same order TextTokenizer uses.
+    order = sorted(words.tolist(), key=lambda code: (-counts[code], types[code]))
+    code_to_id = np.full(len(types), OOV_ID, dtype=np.int32)
+    code_to_id[order] = np.arange(_FIRST_WORD_ID, _FIRST_WORD_ID + len(order), dtype=np.int32)
+    if PAD_TOKEN in codes_of:
+        code_to_id[codes_of[PAD_TOKEN]] = PAD_ID
+    vocabulary = {types[code]: int(code_to_id[code]) for code in order}
+    return vocabulary, code_to_id[codes].reshape(shape)
+
+
+def encode_tokens(X, vocabulary, *, name):
+    """Map a token matrix to ids: '' is padding (0), tokens outside ``vocabulary`` are OOV (1)."""
+    shape, flat = _as_token_array(X, name)
+    code_of = defaultdict(_OOV_FACTORY, vocabulary)
+    code_of[PAD_TOKEN] = PAD_ID
+    return np.fromiter(map(code_of.__getitem__, flat), dtype=np.int32, count=len(flat)).reshape(shape)
