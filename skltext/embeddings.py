@@ -335,10 +335,11 @@ def _looks_binary(stream, dim):
     line = sample.split(b"\n", 1)[0]
     try:
         fields = line.decode("utf-8").split()
-        np.array(fields[-dim:], dtype=np.float64)
+        # A text line: a word then numbers (how many is checked while reading).
+        np.array(fields[1:], dtype=np.float64)
     except (UnicodeDecodeError, ValueError):
         return True
-    return len(fields) < dim + 1
+    return len(fields) < 2
 
 
 def load_word_vectors(path, *, vocabulary=None, dtype=np.float32, binary=None, encoding="utf-8",
@@ -509,8 +510,10 @@ def train_word_vectors(texts, *, vector_size=100, window=5, min_count=2, epochs=
     if not sentences:
         raise ValueError("train_word_vectors needs at least one document with a token.")
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    model = Word2Vec(sentences, vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
+    model = Word2Vec(vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
                      sg=int(skipgram), workers=workers, seed=seed, hashfxn=_stable_hash, **word2vec_params)
+    model.build_vocab(sentences)
     if not len(model.wv):
         raise ValueError(f"No word occurs at least min_count={min_count} times; lower min_count.")
+    model.train(sentences, total_examples=len(sentences), epochs=epochs)
     return WordVectors(list(model.wv.index_to_key), model.wv.vectors)
