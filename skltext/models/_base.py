@@ -25,7 +25,7 @@ from sklearn_compat.utils import ClassifierTags
 from ..text import OOV_ID
 from ._batches import BalancedBatches
 from ._embedding_init import initial_embedding_matrix
-from ._faults import guarded_fit
+from ._faults import guarded_fit, prediction_lock
 from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
@@ -408,7 +408,9 @@ class BaseTextClassifier(KerasClassifier):
             Multi-label: one independent probability per label.
         """
         check_is_fitted(self)
-        return self.target_encoder_.inverse_transform(self._predict_raw(X), return_proba=True)
+        with prediction_lock(self.model_):
+            raw = self._predict_raw(X)
+        return self.target_encoder_.inverse_transform(raw, return_proba=True)
 
     def predict(self, X):
         """Predict class labels (a 0/1 matrix, threshold 0.5, for multi-label).
@@ -423,7 +425,9 @@ class BaseTextClassifier(KerasClassifier):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
         """
         check_is_fitted(self)
-        return self.target_encoder_.inverse_transform(self._predict_raw(X))
+        with prediction_lock(self.model_):
+            raw = self._predict_raw(X)
+        return self.target_encoder_.inverse_transform(raw)
 
     score = ClassifierMixin.score
     __repr__ = BaseEstimator.__repr__

@@ -8,11 +8,17 @@ is either fitted with the weights of a finished epoch or not fitted at all.
 """
 
 import math
+import threading
 import warnings
+import weakref
 
 import keras
 
-__all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit"]
+__all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit",
+           "prediction_lock"]
+
+_PREDICTION_LOCKS = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
 
 
 class NonFiniteLossError(FloatingPointError, ValueError):
@@ -120,3 +126,19 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, record_history):
         discard_fitted_state(estimator)
         raise NonFiniteLossError(_non_finite_message(name, *monitor.non_finite))
     record_history(monitor.history)
+
+
+def prediction_lock(model):
+    """The lock that serialises ``predict`` calls on one Keras model.
+
+    The JAX backend takes the variables out of the model for the duration of
+    ``predict`` and puts them back afterwards, so a second thread predicting
+    meanwhile would find them missing. One lock per model keeps concurrent
+    ``predict`` calls on a shared estimator correct on every backend, while
+    different models still predict in parallel.
+    """
+    with _LOCKS_GUARD:
+        lock = _PREDICTION_LOCKS.get(model)
+        if lock is None:
+            lock = _PREDICTION_LOCKS[model] = threading.Lock()
+        return lock

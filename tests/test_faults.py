@@ -1,0 +1,130 @@
+"""Faults during training and use: non-finite losses, interruptions, refits and threads."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import keras
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+
+from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+from skltext.models._faults import NonFiniteLossError, TrainingInterruptedWarning
+
+from .conftest import tiny
+
+
+class _InterruptAt(keras.callbacks.Callback):
+    """Raise KeyboardInterrupt when epoch ``epoch`` (from 0) begins, as Ctrl-C would."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def _infinite_loss(y_true, y_pred):
+    return -keras.ops.log(y_pred * 0.0)
+
+
+@pytest.fixture(scope="module")
+def ids_and_labels(binary_corpus):
+    texts, y = binary_corpus
+    return TextTokenizer(max_len=12).fit_transform(texts), y
+
+
+@pytest.mark.parametrize(
+    "params, which",
+    [
+        ({"optimizer": "sgd", "learning_rate": 1e30}, "training loss became (nan|inf)"),
+        ({"loss": _infinite_loss, "early_stopping": False}, "training loss became (nan|inf)"),
+    ],
+    ids=["diverging learning rate", "loss outside its domain"],
+)
+def test_non_finite_loss_stops_with_a_clear_error(params, which, ids_and_labels):
+    """Check that a NaN or infinite loss raises, names the causes and leaves no NaN-predicting model."""
+    ids, y = ids_and_labels
+    model = tiny(CNNClassifier, epochs=5, **params)
+    with pytest.raises(NonFiniteLossError, match=f"{which} in epoch 1.*learning_rate.*loss") as info:
+        model.fit(ids, y)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, FloatingPointError)
+    assert not hasattr(model, "model_") and not hasattr(model, "history_")
+    with pytest.raises(NotFittedError):
+        model.predict(ids)
+
+
+def test_interrupt_after_finished_epochs_keeps_the_best_weights(ids_and_labels):
+    """Check that Ctrl-C in epoch 3 leaves the model of a clean 2-epoch fit, warns, and re-raises."""
+    ids, y = ids_and_labels
+    interrupted = tiny(LSTMClassifier, epochs=5, callbacks=[_InterruptAt(2)])
+    with pytest.warns(TrainingInterruptedWarning, match="after 2 finished epoch.*fitted with the weights"):
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.fit(ids, y)
+    reference = tiny(LSTMClassifier, epochs=2).fit(ids, y)
+    assert interrupted.history_ == reference.history_
+    assert interrupted.n_iter_ == 2 and interrupted.best_epoch_ == reference.best_epoch_
+    np.testing.assert_allclose(interrupted.predict_proba(ids), reference.predict_proba(ids), rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"callbacks": [_InterruptAt(0)]}, {"callbacks": [_InterruptAt(2)], "early_stopping": False}],
+    ids=["in the first epoch", "without early stopping"],
+)
+def test_interrupt_without_kept_weights_leaves_the_estimator_unfitted(params, ids_and_labels):
+    """Check that an interruption with no finished best epoch leaves nothing half-built."""
+    ids, y = ids_and_labels
+    model = tiny(CNNClassifier, epochs=4, **params)
+    with pytest.warns(TrainingInterruptedWarning, match="left unfitted"):
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(ids, y)
+    assert [key for key in vars(model) if key.endswith("_") and not key.startswith("_")] == []
+    with pytest.raises(NotFittedError):
+        model.predict(ids)
+
+
+def test_second_fit_builds_a_fresh_model(ids_and_labels, multiclass_corpus):
+    """Check that refitting shares nothing with the first fit: network, history, target, vocabulary."""
+    ids, y = ids_and_labels
+    texts, y_multi = multiclass_corpus
+    ids_multi = TextTokenizer(max_len=12).fit_transform(texts)
+    model = tiny(CNNClassifier, epochs=2).fit(ids_multi, y_multi)
+    first_network = model.model_
+    model.fit(ids, y)
+    fresh = tiny(CNNClassifier, epochs=2).fit(ids, y)
+    assert model.model_ is not first_network
+    assert model.target_type_ == "binary" and list(model.classes_) == list(fresh.classes_)
+    assert model.vocab_size_ == fresh.vocab_size_ and model.model_.output_shape == (None, 1)
+    assert model.history_ == fresh.history_
+    np.testing.assert_array_equal(model.predict_proba(ids), fresh.predict_proba(ids))
+
+
+def test_warm_start_extends_the_history(ids_and_labels):
+    """Check that warm_start keeps training the same network and appends to history_."""
+    ids, y = ids_and_labels
+    model = tiny(CNNClassifier, epochs=2, early_stopping=False, warm_start=True).fit(ids, y)
+    first_losses = list(model.history_["loss"])
+    network = model.model_
+    model.fit(ids, y)
+    assert model.model_ is network
+    assert model.history_["loss"][:2] == first_losses and len(model.history_["loss"]) == 4
+    assert model.n_iter_ == 4
+
+
+@pytest.mark.estimator
+def test_concurrent_predict_equals_serial(model_class, multiclass_corpus):
+    """Check that predict and predict_proba from 4 threads on one fitted pipeline match serial calls."""
+    texts, y = multiclass_corpus
+    pipe = make_pipeline(TextTokenizer(max_len=12), tiny(model_class, epochs=1)).fit(texts, y)
+    chunks = [texts[i::4] for i in range(4)]
+    # The threads go first, so they also race on building the predict function.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        probas = list(pool.map(pipe.predict_proba, chunks * 2))
+        labels = list(pool.map(pipe.predict, chunks))
+    for chunk, proba in zip(chunks * 2, probas):
+        np.testing.assert_array_equal(proba, pipe.predict_proba(chunk))
+    for chunk, predicted in zip(chunks, labels):
+        np.testing.assert_array_equal(predicted, pipe.predict(chunk))
