@@ -39,7 +39,7 @@ def _as_token_array(X, name):
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
         raise ValueError(f"{name} expects a non-empty 2-D matrix of tokens, got shape {values.shape}.")
     flat = values.ravel().tolist()
-    if not all(type(token) is str for token in flat):
+    if set(map(type, flat)) != {str}:  # one C-level pass
         bad = next(token for token in flat if not isinstance(token, str))
         raise TypeError(f"{name} got a token matrix holding {type(bad).__name__} values; every entry must be "
                         "a str token ('' for padding), as TextTokenizer(output='tokens') produces.")
