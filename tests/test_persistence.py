@@ -1,0 +1,184 @@
+"""Persistence: pickle, joblib and the pickle-free save_model / load_model, across processes."""
+
+import json
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import numpy as np
+import pytest
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from skltext import CNNClassifier, LSTMClassifier, TextTokenizer, ThresholdOptimizer
+from skltext.persistence import ModelVersionError, load_model, save_model
+from skltext.sampling import MultilabelRandomOverSampler
+
+from .conftest import tiny
+
+
+def _pipelines():
+    """One fitted pipeline per loss, sampler and wrapper worth persisting, keyed by a case name."""
+    tokenizer = TextTokenizer(max_len=12)
+    return {
+        "binary, oversampler, focal loss, thresholds": ("binary", ThresholdOptimizer(
+            make_imblearn_pipeline(tokenizer, RandomOverSampler(random_state=0), tiny(CNNClassifier, epochs=1,
+                                                                                      loss="focal")),
+            cv=0.5, random_state=0)),
+        "multiclass, class-balanced loss": ("multiclass", make_pipeline(
+            tokenizer, tiny(LSTMClassifier, epochs=1, loss="class_balanced"))),
+        "multiclass, top-k loss, balanced_log weights": ("multiclass", make_pipeline(
+            tokenizer, tiny(CNNClassifier, epochs=1, loss="top_k", class_weight="balanced_log"))),
+        "multilabel, ML-ROS, label weights, thresholds": ("multilabel", ThresholdOptimizer(
+            make_imblearn_pipeline(tokenizer, MultilabelRandomOverSampler(random_state=0),
+                                   tiny(CNNClassifier, epochs=1, class_weight="balanced")),
+            cv=0.5, random_state=0)),
+    }
+
+
+@pytest.fixture(scope="module")
+def fitted(binary_corpus, multiclass_corpus, multilabel_corpus):
+    corpora = {"binary": binary_corpus, "multiclass": multiclass_corpus, "multilabel": multilabel_corpus}
+    cases = {}
+    for name, (target, estimator) in _pipelines().items():
+        texts, y = corpora[target]
+        estimator.fit(texts, y)
+        cases[name] = (estimator, texts, estimator.predict_proba(texts), estimator.predict(texts))
+    return cases
+
+
+def test_round_trips_in_another_process(fitted, tmp_path):
+    """Check that pickle, joblib and load_model give identical predictions in a fresh process."""
+    payload = []
+    for index, (name, (estimator, texts, proba, labels)) in enumerate(fitted.items()):
+        save_model(estimator, tmp_path / f"safe_{index}")
+        joblib.dump(estimator, tmp_path / f"model_{index}.joblib")
+        (tmp_path / f"model_{index}.pkl").write_bytes(pickle.dumps(estimator))
+        payload.append((name, texts, proba, labels))
+    joblib.dump(payload, tmp_path / "expected.joblib")
+    script = textwrap.dedent(f"""
+        import pickle, joblib, numpy as np
+        from pathlib import Path
+        from skltext.persistence import load_model
+        root = Path({str(tmp_path)!r})
+        for index, (name, texts, proba, labels) in enumerate(joblib.load(root / "expected.joblib")):
+            loaded = {{
+                "pickle": pickle.loads((root / f"model_{{index}}.pkl").read_bytes()),
+                "joblib": joblib.load(root / f"model_{{index}}.joblib"),
+                "save_model": load_model(root / f"safe_{{index}}"),
+            }}
+            for how, model in loaded.items():
+                np.testing.assert_array_equal(model.predict_proba(texts), proba, err_msg=f"{{name}} {{how}}")
+                np.testing.assert_array_equal(model.predict(texts), labels, err_msg=f"{{name}} {{how}}")
+                print("identical:", name, how)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("identical:") == 3 * len(fitted)
+
+
+def test_load_model_restores_parameters_and_fitted_state(fitted, tmp_path):
+    """Check parameters, thresholds, classes and training history after a save/load round trip."""
+    optimizer, texts, proba, _ = fitted["multilabel, ML-ROS, label weights, thresholds"]
+    save_model(optimizer, tmp_path)
+    loaded = load_model(tmp_path)
+    assert type(loaded) is ThresholdOptimizer
+    assert repr(loaded.get_params()) == repr(optimizer.get_params())
+    np.testing.assert_array_equal(loaded.thresholds_, optimizer.thresholds_)
+    model, saved_model = loaded.estimator_[-1], optimizer.estimator_[-1]
+    np.testing.assert_array_equal(model.classes_, saved_model.classes_)
+    assert model.target_type_ == "multilabel-indicator" and model.history_ == saved_model.history_
+    assert loaded.estimator_[0].vocabulary_ == optimizer.estimator_[0].vocabulary_
+    np.testing.assert_array_equal(loaded.predict_proba(texts), proba)
+
+
+def test_loaded_model_keeps_training_with_warm_start(fitted, tmp_path, multiclass_corpus):
+    """Check that a loaded network comes back compiled, so warm_start can continue training it."""
+    pipe = fitted["multiclass, class-balanced loss"][0]
+    save_model(pipe, tmp_path)
+    loaded = load_model(tmp_path)
+    texts, y = multiclass_corpus
+    loaded.set_params(lstmclassifier__warm_start=True, lstmclassifier__early_stopping=False).fit(texts, y)
+    assert loaded[-1].n_iter_ == pipe[-1].n_iter_ + 1
+
+
+def test_load_model_does_not_unpickle(fitted, tmp_path, monkeypatch):
+    """Check that loading never reaches pickle."""
+    pipe, texts, proba, _ = fitted["multiclass, top-k loss, balanced_log weights"]
+    save_model(pipe, tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle used while loading")
+
+    for name in ("load", "loads", "Unpickler"):
+        monkeypatch.setattr(pickle, name, refuse)
+    np.testing.assert_array_equal(load_model(tmp_path).predict_proba(texts), proba)
+
+
+def _tamper(directory, change):
+    path = directory / "skltext.json"
+    description = json.loads(path.read_text())
+    change(description)
+    path.write_text(json.dumps(description))
+
+
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (lambda d: d.update(skltext_version="0.0.1"), ModelVersionError,
+         r"saved by skltext 0\.0\.1; this is skltext .*install skltext==0\.0\.\* to load it, or retrain"),
+        (lambda d: d.update(format_version=99), ModelVersionError, "uses model format 99"),
+        (lambda d: d.update(format="something else"), ValueError, "not a skltext model description"),
+        (lambda d: d["estimator"].update({"__object__": "builtins.eval"}), ValueError,
+         "names the class 'builtins.eval', which load_model does not instantiate"),
+        (lambda d: d["estimator"]["fitted"].update(_private={"__dict__": []}), ValueError,
+         "only fitted attributes"),
+    ],
+    ids=["other minor version", "other format", "not a model", "foreign class", "private attribute"],
+)
+def test_tampered_or_foreign_description_is_refused(change, error, match, tmp_path):
+    """Check that another version, format or class is refused with a message saying which."""
+    save_model(TextTokenizer(max_len=4).fit(["a b c"]), tmp_path)
+    _tamper(tmp_path, change)
+    with pytest.raises(error, match=match):
+        load_model(tmp_path)
+
+
+def test_same_minor_version_loads(tmp_path):
+    """Check that a model from another patch release of the same minor version loads."""
+    from skltext import __version__
+
+    save_model(TextTokenizer(max_len=4).fit(["a b c"]), tmp_path)
+    patch = ".".join(__version__.split(".")[:2] + ["99"])
+    _tamper(tmp_path, lambda d: d.update(skltext_version=patch))
+    assert load_model(tmp_path).vocabulary_ == {"a": 2, "b": 3, "c": 4}
+
+
+def _tokenize(text):
+    return text.split()
+
+
+@pytest.mark.parametrize(
+    "estimator, match",
+    [
+        (make_pipeline(TfidfVectorizer(), LogisticRegression()), r"cannot store Pipeline\.steps\[0\]\[1\] \(a TfidfVectorizer\)"),
+        (TextTokenizer(tokenizer=_tokenize), r"TextTokenizer\.tokenizer \(a function\)"),
+        (tiny(CNNClassifier, random_state=np.random.RandomState(0)), r"random_state \(a RandomState\)"),
+    ],
+    ids=["foreign estimator", "tokenizer function", "RandomState"],
+)
+def test_what_cannot_be_stored_as_data_is_refused(estimator, match, tmp_path):
+    """Check that save_model refuses objects it could only store with pickle, naming them."""
+    with pytest.raises(TypeError, match=match):
+        save_model(estimator, tmp_path)
+
+
+def test_missing_description_is_reported(tmp_path):
+    """Check that loading a directory save_model did not write says so."""
+    with pytest.raises(FileNotFoundError, match="not a directory written by save_model"):
+        load_model(tmp_path)
