@@ -236,7 +236,7 @@ def save_model(estimator, directory):
     >>> tokenizer = TextTokenizer(max_len=3).fit(["a b", "b c d"])
     >>> with tempfile.TemporaryDirectory() as directory:
     ...     save_model(tokenizer, directory)
-    ...     load_model(directory).transform(["b d"])
+    ...     load_model(directory).transform(["b e"])
     array([[0, 2, 1]], dtype=int32)
     """
     directory = Path(directory)
