@@ -1,13 +1,27 @@
-"""Synthetic text corpora and a reader for labelled JSON-lines corpora."""
+"""Synthetic text corpora and readers for labelled text files.
 
+The readers take the corpus format of the benchmark data (one row per
+document with ``text``, ``label``, and optionally ``split`` and ``group``)
+from CSV, TSV, JSON lines (each optionally gzipped) or Parquet files, under
+any column names.
+"""
+
+import csv
 import gzip
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["make_text_classification", "load_jsonl_corpus"]
+__all__ = ["make_text_classification", "make_demo_corpus", "load_table", "load_jsonl", "load_jsonl_corpus"]
+
+_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+            ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+# The demo corpus: support-ticket topics in confusable pairs (made-up words), most frequent first.
+_DEMO_CLASSES = ["billing", "refund", "login", "password", "bug", "crash", "feature", "praise"]
+_DEMO_WEIGHTS = [30, 18, 14, 10, 9, 7, 4, 3]
 
 _SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "da", "fo", "gu", "pe", "ti", "zo", "xa"]
 
@@ -34,6 +48,7 @@ def make_text_classification(
     topic_words=15,
     common_words=300,
     signal=0.25,
+    confusion=0.0,
     random_state=None,
 ):
     """Generate a labelled corpus of synthetic documents.
@@ -61,6 +76,10 @@ def make_text_classification(
         Size of the shared vocabulary.
     signal : float, default=0.25
         Share of a document's tokens drawn from its classes' topic words.
+    confusion : float in [0, 1], default=0.0
+        Share of topic words that classes ``2k`` and ``2k + 1`` have in
+        common, which makes each such pair hard to tell apart: 0 gives every
+        class its own topic words, 1 makes a pair indistinguishable.
     random_state : int, RandomState instance or None, default=None
         Seed.
 
@@ -80,9 +99,14 @@ def make_text_classification(
     if n_classes * topic_words + common_words > 500_000:
         raise ValueError("make_text_classification makes up at most 500,000 distinct words; lower "
                          "topic_words or common_words.")
+    if not 0.0 <= confusion <= 1.0:
+        raise ValueError(f"confusion must be between 0 and 1, got {confusion!r}.")
     rng = check_random_state(random_state)
     seen = set()
     topics = [_words(rng, topic_words, seen) for _ in range(n_classes)]
+    n_shared = int(round(confusion * topic_words))
+    for first in range(0, n_classes - 1, 2):  # pairs of confusable classes share words
+        topics[first + 1][:n_shared] = topics[first][:n_shared]
     common = np.array(_words(rng, common_words, seen))
     zipf = 1.0 / np.arange(1, common_words + 1)
     zipf /= zipf.sum()
@@ -154,3 +178,251 @@ def load_jsonl_corpus(path):
             corpus["splits"].append(row.get("split"))
             corpus["groups"].append(row.get("group"))
     return corpus
+
+
+def make_demo_corpus(n_samples=1500, *, random_state=0):
+    """The corpus of ``skltext compare --demo``: imbalanced, with confusable classes.
+
+    Eight support-ticket topics written in made-up words
+    (:func:`make_text_classification`), from 30 % of the documents down to
+    3 %, in pairs that share 60 % of their topic words (billing and refund,
+    login and password, bug and crash, feature and praise). A linear model
+    on word counts separates the pairs only partly, so the per-class scores
+    differ between models.
+
+    Parameters
+    ----------
+    n_samples : int, default=1500
+        Number of documents.
+    random_state : int, RandomState instance or None, default=0
+        Seed.
+
+    Returns
+    -------
+    corpus : :class:`~sklearn.utils.Bunch`
+        ``texts`` (list of str), ``labels`` (list of str), ``groups`` and
+        ``splits`` (None) and ``description``, as returned by :func:`load_table`.
+
+    Examples
+    --------
+    >>> from skltext.datasets import make_demo_corpus
+    >>> corpus = make_demo_corpus(200)
+    >>> len(corpus.texts), sorted(set(corpus.labels))[:3]
+    (200, ['billing', 'bug', 'crash'])
+    """
+    texts, y = make_text_classification(
+        n_samples, n_classes=len(_DEMO_CLASSES), weights=_DEMO_WEIGHTS, signal=0.2, confusion=0.6,
+        topic_words=20, common_words=2000, min_length=8, max_length=40, random_state=random_state)
+    labels = [_DEMO_CLASSES[int(name.split("_")[1])] for name in y]
+    return Bunch(texts=texts, labels=labels, groups=None, splits=None, columns=["text", "label"],
+                 description=f"synthetic support tickets ({n_samples} documents, {len(_DEMO_CLASSES)} "
+                             "imbalanced classes in confusable pairs)")
+
+
+def _open_text(path):
+    """A text stream over ``path``, gunzipped when its name ends in .gz; a BOM is dropped."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _detect_format(path, format):
+    if format != "auto":
+        if format not in set(_FORMATS.values()):
+            raise ValueError(f"format must be 'auto' or one of {sorted(set(_FORMATS.values()))}, got {format!r}.")
+        return format
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    if suffixes and suffixes[-1] in _FORMATS:
+        return _FORMATS[suffixes[-1]]
+    raise ValueError(f"{path}: cannot tell the file format from its name; use a name ending in "
+                     f"{', '.join(sorted(_FORMATS))} (optionally followed by .gz), or pass format.")
+
+
+def _read_delimited(path, delimiter):
+    """Rows and columns of a CSV or TSV file with a header line."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # documents can be long
+    with _open_text(path) as stream:
+        reader = csv.DictReader(stream, delimiter=delimiter)
+        columns = reader.fieldnames
+        if not columns:
+            raise ValueError(f"{path} is empty: expected a header line naming the columns, then one row "
+                             "per document.")
+        return list(reader), list(columns)
+
+
+def _read_jsonl(path):
+    """Rows (dicts) of a JSON-lines file and the columns seen in them, in order of appearance."""
+    rows, columns = [], {}
+    with _open_text(path) as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}, line {number}: not valid JSON ({exc}).") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"{path}, line {number}: expected a JSON object, got {type(row).__name__}.")
+            rows.append(row)
+            columns.update(dict.fromkeys(row))
+    return rows, list(columns)
+
+
+def _read_parquet(path):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError(f"Reading {path} needs pyarrow: pip install 'skltext[parquet]' "
+                          "(or pip install pyarrow).") from None
+    table = pq.read_table(path)
+    return table.to_pylist(), list(table.column_names)
+
+
+def _parse_label(value, label_sep):
+    """A label as a string, a list of strings (multi-label) or None (missing)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    value = str(value).strip()
+    if not value:
+        return None
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [str(v).strip() for v in parsed if v is not None and str(v).strip()]
+    if label_sep is not None:
+        return [part.strip() for part in value.split(label_sep) if part.strip()]
+    return value
+
+
+def load_table(path, *, text="text", label="label", group=None, split=None, label_sep=None, format="auto"):
+    """Read labelled documents from a CSV, TSV, JSON-lines or Parquet file.
+
+    The format follows the file name: ``.csv``, ``.tsv`` (or ``.tab``),
+    ``.jsonl`` (``.ndjson``, ``.json``: one JSON object per line), each
+    optionally followed by ``.gz``, and ``.parquet`` (needs pyarrow). CSV and
+    TSV files start with a header line naming the columns.
+
+    A label is a string, or for multi-label data a list of strings: a JSON
+    list (``["sports", "politics"]``, also as a string in a CSV cell) or,
+    with ``label_sep``, a string such as ``"sports|politics"``. Numbers are
+    read as strings. When any row holds a list, every row's label is a list.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    text, label : str, default='text', 'label'
+        Columns of the documents and of their labels.
+    group : str or None, default=None
+        Column of the groups (rows of one group must stay in one fold, e.g.
+        near-duplicates or documents of one author); None reads no groups.
+    split : str or None, default=None
+        Column of a predefined split (e.g. 'train' / 'test'); None reads none.
+    label_sep : str or None, default=None
+        Separator of the labels of a multi-label row stored as one string.
+    format : {'auto', 'csv', 'tsv', 'jsonl', 'parquet'}, default='auto'
+        File format; 'auto' reads it from the file name.
+
+    Returns
+    -------
+    corpus : :class:`~sklearn.utils.Bunch`
+        ``texts`` (list of str; None where a row has no text), ``labels``
+        (list of str, or of lists of str for multi-label data; None where a
+        row has no label), ``groups`` and ``splits`` (lists, or None when not
+        requested), ``columns`` (the columns of the file), ``multilabel``
+        (bool) and ``description``.
+
+    Raises
+    ------
+    ValueError
+        If the file is empty, a requested column does not exist (the
+        message lists those that do) or a line is not valid JSON.
+
+    See Also
+    --------
+    load_jsonl : The same for JSON-lines files only.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from skltext.datasets import load_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.csv"
+    >>> _ = path.write_text("review,stars\\ngreat phone,5\\nbroke in a week,1\\n")
+    >>> corpus = load_table(path, text="review", label="stars")
+    >>> corpus.texts, corpus.labels
+    (['great phone', 'broke in a week'], ['5', '1'])
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file.")
+    kind = _detect_format(path, format)
+    if kind == "csv":
+        rows, columns = _read_delimited(path, ",")
+    elif kind == "tsv":
+        rows, columns = _read_delimited(path, "\t")
+    elif kind == "jsonl":
+        rows, columns = _read_jsonl(path)
+    else:
+        rows, columns = _read_parquet(path)
+    if not rows:
+        raise ValueError(f"{path} has no rows" + (f" (columns: {', '.join(columns)})." if columns else "."))
+    wanted = {"text": text, "label": label, "group": group, "split": split}
+    for role, column in wanted.items():
+        if column is not None and column not in columns:
+            raise ValueError(f"{path} has no {role} column {column!r}; its columns are: "
+                             f"{', '.join(repr(c) for c in columns)}.")
+
+    texts = [None if row.get(text) is None else str(row.get(text)) for row in rows]
+    labels = [_parse_label(row.get(label), label_sep) for row in rows]
+    multilabel = any(isinstance(value, list) for value in labels)
+    if multilabel:
+        labels = [[value] if isinstance(value, str) else value for value in labels]
+    column = {name: None if name is None else [row.get(name) for row in rows] for name in (group, split)}
+    return Bunch(texts=texts, labels=labels, groups=column[group], splits=column[split], columns=columns,
+                 multilabel=multilabel, description=f"{path.name} ({len(rows)} rows)")
+
+
+def load_jsonl(path, *, text="text", label="label", group=None, split=None, label_sep=None):
+    """Read labelled documents from a JSON-lines file (optionally gzipped).
+
+    Each line is a JSON object; the benchmark corpora use
+    ``{"text": ..., "label": ..., "split": ..., "group": ...}``, where a
+    multi-label row's label is a list. See :func:`load_table` for the
+    parameters and the returned corpus.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file; a name ending in ``.gz`` is gunzipped.
+    text, label : str, default='text', 'label'
+        Keys of the documents and of their labels.
+    group, split : str or None, default=None
+        Keys of the groups and of a predefined split; None reads none.
+    label_sep : str or None, default=None
+        Separator of the labels of a multi-label row stored as one string.
+
+    Returns
+    -------
+    corpus : :class:`~sklearn.utils.Bunch`
+        As :func:`load_table`.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> from skltext.datasets import load_jsonl
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tags.jsonl"
+    >>> rows = [{"text": "a b", "label": ["x", "y"], "group": "g1"}, {"text": "c", "label": "x", "group": "g2"}]
+    >>> _ = path.write_text("\\n".join(json.dumps(row) for row in rows))
+    >>> corpus = load_jsonl(path, group="group")
+    >>> corpus.labels, corpus.groups, corpus.multilabel
+    ([['x', 'y'], ['x']], ['g1', 'g2'], True)
+    """
+    return load_table(path, text=text, label=label, group=group, split=split, label_sep=label_sep,
+                      format="jsonl")

@@ -1,0 +1,188 @@
+"""A markdown report with figures of a :class:`~skltext.compare.Comparison`.
+
+:func:`write_report` writes ``report.md`` (the results table, the settings,
+the per-class scores of the best model) and PNG figures next to it: the
+per-class F1 of every model, the confusion matrix of the best model
+(binary and multi-class targets), the training curves of the deep models and
+the precision-recall curves of every model with their operating points
+marked. Figures are drawn on ``matplotlib.figure.Figure`` objects, so no
+window opens and no pyplot state is touched.
+"""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .plotting import (
+    _model_with_history,
+    plot_confusion_matrix,
+    plot_history,
+    plot_per_class_f1,
+    plot_precision_recall,
+)
+
+__all__ = ["write_report"]
+
+
+def _figure(width, height):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _save(figure, path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # constrained layout may warn on crowded axes
+        figure.savefig(path, dpi=110)
+    return path
+
+
+def _has_history(estimator):
+    try:
+        _model_with_history(estimator)
+    except ValueError:
+        return False
+    return True
+
+
+def _per_class_table(comparison):
+    """Markdown rows: precision, recall, F1 and support of the best model, and every model's F1."""
+    best = comparison.best_model
+    reports = {name: comparison.per_class_report(name) for name in comparison.models}
+    others = [name for name in comparison.models if name != best]
+    header = ["class", "support", f"precision ({best})", f"recall ({best})", f"F1 ({best})",
+              *[f"F1 ({name})" for name in others]]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    for label in comparison.classes:
+        row = reports[best][str(label)]
+        cells = [str(label), str(int(row["support"])), f"{row['precision']:.3f}", f"{row['recall']:.3f}",
+                 f"{row['f1-score']:.3f}", *[f"{reports[name][str(label)]['f1-score']:.3f}" for name in others]]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _describe_target(comparison):
+    y = comparison.y
+    if comparison.target_type == "multilabel-indicator":
+        per_row = y.sum(axis=1)
+        counts = y.sum(axis=0)
+        return (f"multi-label, {len(comparison.classes)} labels ({per_row.mean():.2f} per document; "
+                f"{int(counts.min())} to {int(counts.max())} documents per label)")
+    _, counts = np.unique(y, return_counts=True)
+    kind = "binary" if comparison.target_type == "binary" else "multi-class"
+    return f"{kind}, {len(comparison.classes)} classes ({int(counts.min())} to {int(counts.max())} documents each)"
+
+
+def write_report(comparison, out_dir, *, title="Model comparison", description=None, command=None, notes=()):
+    """Write ``report.md`` and its PNG figures for a comparison.
+
+    Parameters
+    ----------
+    comparison : :class:`~skltext.compare.Comparison`
+        What :func:`~skltext.compare.compare_models` returned.
+    out_dir : str or pathlib.Path
+        Folder to write into (created if missing); existing files of the
+        same names are replaced.
+    title : str, default='Model comparison'
+        Heading of the report.
+    description : str or None, default=None
+        What the data is (e.g. the file name), shown under the heading.
+    command : str or None, default=None
+        The command that reproduces the report, shown under the heading.
+    notes : sequence of str, default=()
+        Extra lines for the settings section.
+
+    Returns
+    -------
+    paths : dict of str to pathlib.Path
+        ``'report'`` and one entry per figure: ``'per_class_f1'``,
+        ``'confusion_matrix'`` (not for multi-label targets),
+        ``'training_curves'`` (when a model has a training history) and
+        ``'precision_recall'``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skltext.compare import compare_models
+    >>> from skltext.datasets import make_text_classification
+    >>> from skltext.report import write_report
+    >>> texts, y = make_text_classification(90, n_classes=3, random_state=0)
+    >>> comparison = compare_models(texts, y, models=["tfidf-svm"], cv=3)
+    >>> paths = write_report(comparison, tempfile.mkdtemp())
+    >>> sorted(paths)
+    ['confusion_matrix', 'per_class_f1', 'precision_recall', 'report']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    best = comparison.best_model
+    n_classes = len(comparison.classes)
+    multilabel = comparison.target_type == "multilabel-indicator"
+
+    figure = _figure(max(6.0, 0.35 * n_classes * max(len(comparison.models), 2) / 2 + 2), 4.5)
+    plot_per_class_f1(comparison.y, comparison.oof_predictions, classes=comparison.classes,
+                      ax=figure.add_subplot())
+    paths["per_class_f1"] = _save(figure, out / "per_class_f1.png")
+
+    if not multilabel:
+        size = min(max(4.5, 0.45 * n_classes + 2), 16)
+        figure = _figure(size, size)
+        ax = figure.add_subplot()
+        plot_confusion_matrix(comparison.y, comparison.oof_predictions[best], classes=comparison.classes, ax=ax)
+        ax.set_title(f"{best}: share of each true class (out-of-fold)")
+        paths["confusion_matrix"] = _save(figure, out / "confusion_matrix.png")
+
+    deep = [name for name in comparison.models if all(_has_history(e) for e in comparison.estimators[name])]
+    if deep:
+        figure = _figure(5.5 * len(deep), 4.0)
+        for name, ax in zip(deep, np.atleast_1d(figure.subplots(1, len(deep)))):
+            plot_history(comparison.estimators[name], ax=ax)
+            ax.set_title(f"{name}: loss per epoch, each fold\n(solid: training, dashed: validation)",
+                         fontsize="medium")
+        paths["training_curves"] = _save(figure, out / "training_curves.png")
+
+    columns = min(len(comparison.models), 2)
+    rows = -(-len(comparison.models) // columns)
+    figure = _figure(6.0 * columns, 5.0 * rows)
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    for name, ax in zip(comparison.models, axes):
+        plot_precision_recall(comparison.y, comparison.oof_scores[name], classes=comparison.classes,
+                              y_pred=comparison.oof_predictions[name], ax=ax)
+        ax.set_title(f"{name} (dots: operating points of its predictions)", fontsize="medium")
+    for ax in axes[len(comparison.models):]:
+        ax.set_visible(False)
+    paths["precision_recall"] = _save(figure, out / "precision_recall.png")
+
+    n_folds = len(comparison.folds)
+    lines = [f"# {title}", ""]
+    if description:
+        lines.append(f"- data: {description}")
+    lines.append(f"- target: {_describe_target(comparison)}")
+    lines.append(f"- cross-validation: {comparison.cv!r}, {n_folds} folds; every model ran on the same folds")
+    if command:
+        lines.append(f"- reproduce: `{command}`")
+    lines += ["", f"## Results (mean ± std over {n_folds} folds)", "", comparison.table(), "",
+              f"{comparison.metrics[0].replace('_', '-')}, macro-F1 and PR-AUC (average precision, macro-averaged "
+              "over classes one-vs-rest) of each test fold; fit and predict times in seconds per fold "
+              "(predict: labels and scores of the test fold). Best quality scores in bold.", "",
+              "## Settings", ""]
+    lines += [f"- {name}: imbalance remedy {setting}" for name, setting in comparison.settings.items()]
+    lines += [f"- {note}" for note in notes]
+    lines += ["", f"## Per-class scores of the best model ({best}, highest macro-F1)", "",
+              "Out-of-fold predictions: every document predicted by the model of the fold that did not "
+              "train on it.", "", *_per_class_table(comparison), "", "## Figures", "",
+              "![F1 per class](per_class_f1.png)", ""]
+    if "confusion_matrix" in paths:
+        lines += [f"Confusion matrix of {best}, each row divided by the true class's count:", "",
+                  "![Confusion matrix](confusion_matrix.png)", ""]
+    if "training_curves" in paths:
+        lines += ["Training against validation loss of the deep models, one colour per fold; the dot is the "
+                  "epoch whose weights early stopping kept. Validation loss rising while training loss falls "
+                  "is over-fitting.", "", "![Training curves](training_curves.png)", ""]
+    lines += ["Precision-recall curve of each class from the out-of-fold scores (at most 10, the rarest); the dot "
+              "is where the model's predicted labels operate, at the default or tuned threshold.", "",
+              "![Precision-recall curves](precision_recall.png)", ""]
+    paths["report"] = out / "report.md"
+    paths["report"].write_text("\n".join(lines), encoding="utf-8")
+    return {key: paths[key] for key in sorted(paths)}
