@@ -1,0 +1,173 @@
+"""Tests for skltext.compare: the cross-validation run behind ``skltext compare``."""
+
+import numpy as np
+import pytest
+from imblearn.pipeline import Pipeline as ImbPipeline
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedGroupKFold, cross_validate
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from skltext import CNNClassifier, ThresholdOptimizer
+from skltext.compare import compare_models, make_cv, make_model, make_scorers, pr_auc_score
+from skltext.model_selection import MultilabelStratifiedKFold
+from skltext.sampling import MultilabelRandomOverSampler
+
+from .conftest import TINY
+
+TINY_CNN = {key: value for key, value in TINY[CNNClassifier].items() if key != "random_state"} | {"epochs": 2}
+SCORER_KEYS = {"accuracy": "accuracy", "micro_f1": "f1_micro", "macro_f1": "f1_macro", "pr_auc": "pr_auc"}
+
+
+def _direct_scores(comparison, texts, y, name, params=None):
+    """Scores of one model from scikit-learn's cross_validate on the comparison's folds."""
+    model = make_model(name, target_type=comparison.target_type, random_state=0, params=params)
+    scoring = make_scorers(comparison.target_type)
+    # The first two quality scorers are scikit-learn's own, by name.
+    scoring = {metric: (SCORER_KEYS[metric] if metric != "pr_auc" else scorer) for metric, scorer in scoring.items()}
+    return cross_validate(model, np.asarray(texts, dtype=object), y, cv=comparison.folds, scoring=scoring)
+
+
+def test_table_equals_cross_validate_on_the_same_folds(multiclass_corpus):
+    """Check every fold score of every model, a deep one included, against cross_validate."""
+    texts, y = multiclass_corpus
+    params = {"cnn": TINY_CNN}
+    comparison = compare_models(texts, y, models=["tfidf-lr", "tfidf-svm", "cnn"], cv=2, model_params=params)
+    assert comparison.metrics == ("accuracy", "macro_f1", "pr_auc")
+    for name in comparison.models:
+        direct = _direct_scores(comparison, texts, y, name, params.get(name))
+        for metric in comparison.metrics:
+            np.testing.assert_allclose(comparison.fold_scores[name][metric], direct[f"test_{metric}"], rtol=1e-6)
+    row = {r["model"]: r for r in comparison.summary()}["tfidf-svm"]
+    assert row["macro_f1"] == pytest.approx(np.mean(comparison.fold_scores["tfidf-svm"]["macro_f1"]))
+    assert f"{row['macro_f1']:.3f} ± {row['macro_f1_std']:.3f}" in comparison.table()
+
+
+def test_out_of_fold_predictions_come_from_the_fold_models(multiclass_corpus):
+    """Check that each row's out-of-fold prediction and scores are those of the model that did not see it."""
+    texts, y = multiclass_corpus
+    comparison = compare_models(texts, y, models=["tfidf-lr"], cv=3)
+    documents = np.asarray(texts, dtype=object)
+    for (train, test), model in zip(comparison.folds, comparison.estimators["tfidf-lr"]):
+        assert not np.isin(test, train).any()
+        np.testing.assert_array_equal(comparison.oof_predictions["tfidf-lr"][test], model.predict(documents[test]))
+        np.testing.assert_allclose(comparison.oof_scores["tfidf-lr"][test], model.predict_proba(documents[test]))
+    assert sorted(np.concatenate([test for _, test in comparison.folds]).tolist()) == list(range(len(texts)))
+    report = comparison.per_class_report()
+    assert set(comparison.classes) <= set(report)
+
+
+def test_binary_pr_auc_averages_both_classes(binary_corpus):
+    """Check the binary PR-AUC (both classes, one-vs-rest) against average_precision_score."""
+    texts, y = binary_corpus
+    comparison = compare_models(texts, y, models=["tfidf-svm"], cv=3)
+    assert comparison.target_type == "binary"
+    model = comparison.estimators["tfidf-svm"][0]
+    test = comparison.folds[0][1]
+    decision = model.decision_function(np.asarray(texts, dtype=object)[test])
+    expected = np.mean([average_precision_score(y[test] == "pos", decision),
+                        average_precision_score(y[test] == "neg", -decision)])
+    assert comparison.fold_scores["tfidf-svm"]["pr_auc"][0] == pytest.approx(expected)
+    direct = _direct_scores(comparison, texts, y, "tfidf-svm")
+    np.testing.assert_allclose(comparison.fold_scores["tfidf-svm"]["accuracy"], direct["test_accuracy"])
+
+
+def test_multilabel_from_label_lists(multilabel_corpus):
+    """Check that lists of labels become an indicator target, split by iterative stratification."""
+    texts, Y = multilabel_corpus
+    names = np.array(["w", "x", "y", "z"])
+    label_lists = [list(names[row == 1]) for row in Y]
+    comparison = compare_models(texts, label_lists, models=["tfidf-lr", "tfidf-svm"], cv=3)
+    assert comparison.target_type == "multilabel-indicator" and comparison.metrics[0] == "micro_f1"
+    assert isinstance(comparison.cv, MultilabelStratifiedKFold)
+    np.testing.assert_array_equal(comparison.classes, names)
+    y = MultiLabelBinarizer().fit_transform(label_lists)
+    for name in comparison.models:
+        direct = _direct_scores(comparison, texts, y, name)
+        for metric in comparison.metrics:
+            np.testing.assert_allclose(comparison.fold_scores[name][metric], direct[f"test_{metric}"])
+    assert comparison.oof_predictions["tfidf-lr"].shape == Y.shape
+
+
+def test_groups_never_span_train_and_test(multiclass_corpus):
+    """Check that grouped CV keeps each group on one side of every fold."""
+    texts, y = multiclass_corpus
+    groups = np.arange(len(texts)) // 4
+    comparison = compare_models(texts, y, models=["tfidf-svm"], cv=3, groups=groups)
+    assert isinstance(comparison.cv, StratifiedGroupKFold)
+    for train, test in comparison.folds:
+        assert not set(groups[train]) & set(groups[test])
+    with pytest.raises(ValueError, match="2 groups cannot fill 3 folds"):
+        compare_models(texts, y, models=["tfidf-svm"], cv=3, groups=np.arange(len(texts)) % 2)
+
+
+def test_tuned_thresholds_wrap_every_model(binary_corpus):
+    """Check that tune_thresholds fits a ThresholdOptimizer per fold and scores its predictions."""
+    texts, y = binary_corpus
+    comparison = compare_models(texts, y, models=["tfidf-lr"], cv=3, tune_thresholds=True)
+    fitted = comparison.estimators["tfidf-lr"]
+    assert all(isinstance(model, ThresholdOptimizer) for model in fitted)
+    test = comparison.folds[1][1]
+    np.testing.assert_array_equal(comparison.oof_predictions["tfidf-lr"][test],
+                                  fitted[1].predict(np.asarray(texts, dtype=object)[test]))
+    assert "ThresholdOptimizer" in comparison.settings["tfidf-lr"]
+
+
+def test_imbalance_remedies_per_model_and_target():
+    """Check what each --imbalance choice sets on the deep and the linear models."""
+    cnn = make_model("cnn", target_type="multiclass", imbalance="class_weight").named_steps["classifier"]
+    assert cnn.class_weight == "balanced_log"
+    lstm = make_model("lstm", target_type="multilabel-indicator", imbalance="class_weight")
+    assert lstm.named_steps["classifier"].class_weight == "balanced"
+    focal = make_model("lstm", target_type="binary", imbalance="focal").named_steps["classifier"]
+    assert focal.loss == "focal" and focal.class_weight is None
+    linear = make_model("tfidf-svm", target_type="multilabel-indicator", imbalance="focal")
+    assert isinstance(linear.named_steps["classifier"], OneVsRestClassifier)
+    assert linear.named_steps["classifier"].estimator.class_weight == "balanced"
+    sampled = make_model("tfidf-lr", target_type="multilabel-indicator", imbalance="oversample")
+    assert isinstance(sampled, ImbPipeline)
+    assert isinstance(sampled.named_steps["oversample"], MultilabelRandomOverSampler)
+    assert list(sampled.named_steps) == ["tfidf", "oversample", "classifier"]
+
+
+def test_model_params_reach_the_classifier_and_steps():
+    """Check that plain names go to the classifier (inside OneVsRest too) and step__name to the step."""
+    model = make_model("tfidf-svm", target_type="multilabel-indicator", params={"C": 0.5, "tfidf__min_df": 2})
+    assert model.named_steps["classifier"].estimator.C == 0.5 and model.named_steps["tfidf"].min_df == 2
+    with pytest.raises(ValueError, match="'cnn'.*untis"):
+        make_model("cnn", target_type="binary", params={"untis": 3}).fit(["a b", "c d"] * 5, [0, 1] * 5)
+
+
+def test_make_cv_choices():
+    """Check the splitter chosen for each target and grouping."""
+    assert type(make_cv("binary", grouped=True)).__name__ == "StratifiedGroupKFold"
+    assert type(make_cv("multilabel-indicator", grouped=True)).__name__ == "GroupKFold"
+    assert isinstance(make_cv("multilabel-indicator"), MultilabelStratifiedKFold)
+    assert make_cv("multiclass", n_splits=4, random_state=3).get_n_splits() == 4
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [(["a"] * 10, "single class"), (np.linspace(0, 1, 10), "continuous"), (["a", "b"] * 4, "8 labels")],
+)
+def test_bad_targets_are_refused(y, match):
+    """Check the messages for one class, continuous values and a length mismatch."""
+    with pytest.raises(ValueError, match=match):
+        compare_models(["some text"] * 10, y, models=["tfidf-lr"], cv=2)
+
+
+def test_unknown_models_are_refused():
+    """Check that unknown names, in models or model_params, are refused with the choices."""
+    with pytest.raises(ValueError, match="Unknown model 'bert'.*tfidf-lr"):
+        compare_models(["a b", "c d"] * 5, [0, 1] * 5, models=["bert"], cv=2)
+    with pytest.raises(ValueError, match="not compared"):
+        compare_models(["a b", "c d"] * 5, [0, 1] * 5, models=["tfidf-lr"], cv=2, model_params={"cnn": {}})
+
+
+def test_pr_auc_score_skips_absent_classes():
+    """Check that a class without positives in y_true does not count."""
+    scores = np.array([[0.9, 0.1, 0.0], [0.2, 0.8, 0.0], [0.6, 0.3, 0.1]])
+    assert pr_auc_score(["a", "b", "a"], scores, classes=["a", "b", "c"]) == pytest.approx(
+        np.mean([average_precision_score([1, 0, 1], scores[:, 0]), average_precision_score([0, 1, 0], scores[:, 1])]))
+    with pytest.raises(ValueError, match="one column per class"):
+        pr_auc_score(["a", "b"], [[0.1], [0.2]])
