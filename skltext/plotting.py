@@ -44,7 +44,7 @@ def _model_with_history(estimator):
         else:
             break
     raise ValueError(f"plot_history needs a fitted skltext classifier, or a pipeline or ThresholdOptimizer "
-                     f"ending in one; {type(estimator).__name__} has no training history (history_).")
+                     f"ending in one; {type(seen).__name__} has no training history (history_).")
 
 
 def plot_history(estimator, *, metric="loss", ax=None):
