@@ -22,12 +22,11 @@ from sklearn.metrics import f1_score, recall_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from _common import RESULTS, write_table
+from _common import RESULTS, data_dir, write_table
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 from skltext.datasets import load_jsonl_corpus
 from skltext.sampling import MultilabelRandomOverSampler
 
-DATA = RESULTS.parents[2] / "shared" / "data"
 RAW = RESULTS / "imbalance.json"
 
 REMEDIES = {
@@ -48,9 +47,9 @@ MODELS = {
 }
 
 
-def load(name, max_docs):
-    """Texts, target, splitter and its groups for one corpus."""
-    corpus = load_jsonl_corpus(DATA / f"{name}.jsonl.gz")
+def load(folder, name, max_docs):
+    """Texts, target, splitter and its groups for one corpus in ``folder``."""
+    corpus = load_jsonl_corpus(folder / f"{name}.jsonl.gz")
     texts, labels, groups = corpus["texts"], corpus["labels"], corpus["groups"]
     if name == "trec50":  # cross-validate on the standard training part
         keep = [i for i, split in enumerate(corpus["splits"]) if split == "train"]
@@ -116,11 +115,13 @@ def main():
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--debtags-docs", type=int, default=5000, help="subset size of debtags")
     parser.add_argument("--fresh", action="store_true", help="ignore results of earlier runs")
+    parser.add_argument("--data-dir", default=None, help="folder of the corpora (default ../shared/data)")
     args = parser.parse_args()
+    data = data_dir(args.data_dir)
 
     raw = {} if args.fresh or not RAW.exists() else json.loads(RAW.read_text())
     for corpus in args.corpora:
-        texts, y, groups = load(corpus, args.debtags_docs if corpus == "debtags" else None)
+        texts, y, groups = load(data, corpus, args.debtags_docs if corpus == "debtags" else None)
         max_len = 80 if corpus == "debtags" else "auto"
         for model_name in args.models:
             for remedy_name in args.remedies:

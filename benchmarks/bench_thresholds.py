@@ -40,12 +40,11 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import MultiLabelBinarizer  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from _common import RESULTS, write_table  # noqa: E402
+from _common import RESULTS, data_dir, write_table  # noqa: E402
 from skltext import CNNClassifier, TextTokenizer  # noqa: E402
 from skltext.datasets import load_jsonl_corpus  # noqa: E402
 from skltext.thresholds import ThresholdOptimizer  # noqa: E402
 
-DATA = RESULTS.parents[2] / "shared" / "data"
 
 
 class StoredScores(ClassifierMixin, BaseEstimator):
@@ -100,9 +99,9 @@ EXPERIMENTS = {
 }
 
 
-def load(name, max_docs):
-    """Texts (array of str), target, groups (or None) and splits of a corpus."""
-    corpus = load_jsonl_corpus(DATA / f"{name}.jsonl.gz")
+def load(folder, name, max_docs):
+    """Texts (array of str), target, groups (or None) and splits of a corpus in ``folder``."""
+    corpus = load_jsonl_corpus(folder / f"{name}.jsonl.gz")
     texts = np.array(corpus["texts"], dtype=object)
     groups = None if corpus["groups"][0] is None else np.array(corpus["groups"])
     splits = np.array(corpus["splits"])
@@ -137,9 +136,9 @@ def f1s(y_true, y_pred):
             f1_score(y_true, y_pred, average="macro", zero_division=0), per_row)
 
 
-def run_experiment(key):
+def run_experiment(key, folder):
     corpus_name, model_name, factory, outer_folds, inner_folds, max_docs = EXPERIMENTS[key]
-    texts, y, groups, splits = load(corpus_name, max_docs)
+    texts, y, groups, splits = load(folder, corpus_name, max_docs)
     multilabel = y.ndim == 2
     if outer_folds is None:
         outer = [(np.flatnonzero(splits == "train"), np.flatnonzero(splits == "test"))]
@@ -254,7 +253,9 @@ def main():
                         help=f"experiments or corpora to run (default: all of {', '.join(EXPERIMENTS)})")
     parser.add_argument("--cache", type=Path, default=None,
                         help="JSON file keeping finished experiments, so an interrupted run resumes")
+    parser.add_argument("--data-dir", default=None, help="folder of the corpora (default ../shared/data)")
     args = parser.parse_args()
+    data = data_dir(args.data_dir)
     keys = [k for k in EXPERIMENTS if args.only is None or k in args.only or EXPERIMENTS[k][0] in args.only]
     done = json.loads(args.cache.read_text()) if args.cache and args.cache.exists() else {}
     warnings.filterwarnings("ignore", category=UserWarning)  # folds with few members of a rare class
@@ -262,7 +263,7 @@ def main():
     for key in keys:
         if key not in done:
             print(f"running {key} ...", flush=True)
-            done[key] = run_experiment(key)
+            done[key] = run_experiment(key, data)
             print(f"  {done[key]['seconds']:.0f} s: {done[key]['rules']}", flush=True)
             if args.cache:
                 args.cache.write_text(json.dumps(done, indent=1))
