@@ -135,8 +135,9 @@ def main():
         notes=[
             "- Kim (2014) Table 2, CNN-rand accuracy: MR 76.1, Subj 89.6, TREC-6 91.2 "
             "(CNN-non-static, word2vec from 100B Google News words: 81.5, 93.4, 93.6).",
-            "- MR and Subj: stratified 10-fold CV (shuffled, seed 0), mean ± std over folds; TREC-6: the "
-            "standard 5,452 / 500 split (one run, std 0).",
+            "- MR and Subj: stratified k-fold CV (shuffled, seed 0), mean ± std over folds, k in the folds "
+            "column (finished/planned; Kim's protocol is 10, the default here); TREC-6: the standard "
+            "5,452 / 500 split (one run, std 0).",
             "- Neural rows: `make_pipeline(TextTokenizer(), Model(random_state=0))`, every other setting "
             "the library default. word2vec rows: `train_word_vectors(train_texts, vector_size=128, "
             "random_state=0)` on the training fold only, then `TextTokenizer(output='tokens')` and "
