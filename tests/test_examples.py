@@ -1,10 +1,26 @@
 """The examples run (in their small mode) so they cannot rot."""
 
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from .conftest import SHARED_DATA
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# Each story example and lines its output must contain.
+STORY_EXAMPLES = {
+    "small_data_many_classes.py": ["18 classes", "One 80/20 split", "TF-IDF + logistic regression",
+                                   "CNN, class_weight='balanced'", "PR-AUC", "Best macro-F1"],
+    "many_classes_search.py": ["TF-IDF + linear SVM (baseline)", "LSTM, defaults",
+                               "LSTM, best of the halving search", "Best settings"],
+    "wrong_head_nine_classes.py": ["sigmoid + categorical cross-entropy", "refuses", "focal loss",
+                                   "Per-class report", "Confusion matrix written"],
+    "long_tail_overfitting.py": ["mask_zero=True", "last-epoch weights", "balanced_log", "best-epoch weights"],
+}
 
 
 def test_quickstart_runs():
@@ -35,3 +51,18 @@ def test_readme_feature_examples_run():
                             timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "out-of-fold F1 per label" in result.stdout
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real corpora not found at {SHARED_DATA}")
+@pytest.mark.parametrize("script", sorted(STORY_EXAMPLES))
+def test_story_example_runs(script, tmp_path, monkeypatch, capsys):
+    """Check that each story example runs on its real corpus in --small mode and prints its comparison."""
+    # In-process: the examples import their corpus helper from examples/, and TensorFlow loads once.
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    monkeypatch.setenv("SKLTEXT_DATA_DIR", str(SHARED_DATA))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [script, "--small"])
+    runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+    output = capsys.readouterr().out
+    for fragment in STORY_EXAMPLES[script]:
+        assert fragment in output
