@@ -6,6 +6,7 @@ binary cross-entropy. A loss that contradicts the target type is refused.
 """
 
 import warnings
+from numbers import Number
 
 import keras
 import numpy as np
@@ -48,7 +49,12 @@ def check_target(y, *, name):
     """
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    if isinstance(y, (list, tuple)):
+        # np.asarray would silently turn [1, "a"] into ["1", "a"].
+        _check_one_label_kind(y)
     y = np.asarray(y)
+    if y.dtype == object and _check_one_label_kind(y.ravel()) == {"number"}:
+        y = np.asarray(y.tolist())  # numbers in an object array, e.g. from a pandas column
     if y.dtype == object or y.dtype.kind == "f":
         missing = _missing_mask(y)
         if missing.any():
@@ -87,6 +93,26 @@ def check_target(y, *, name):
                 "classes to learn from."
             )
     return y, target_type
+
+
+def _label_kind(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None  # reported as a missing value
+    if isinstance(value, (str, np.str_)):
+        return "str"
+    if isinstance(value, (bool, np.bool_, Number)):
+        return "number"
+    return type(value).__name__
+
+
+def _check_one_label_kind(labels):
+    kinds = {_label_kind(value) for value in labels} - {None}
+    if len(kinds) > 1:
+        raise ValueError(
+            f"y mixes label types ({' and '.join(sorted(kinds))}); labels must be all strings or all "
+            "numbers, so that they compare and sort. Convert them first, e.g. y = np.asarray(y, dtype=str)."
+        )
+    return kinds
 
 
 def _missing_mask(y):
