@@ -89,7 +89,7 @@ def check_target(y, *, name):
         classes = np.unique(y)
         if len(classes) < 2:
             raise ValueError(
-                f"y has only one class ({classes[0]!r}); a classifier needs at least two "
+                f"y has only one class ({classes[0].tolist()!r}); a classifier needs at least two "
                 "classes to learn from."
             )
     return y, target_type
