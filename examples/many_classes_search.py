@@ -44,7 +44,7 @@ def main(small=False):
     test = np.array(corpus["splits"]) == "test"
     X_train, y_train, X_test, y_test = texts[~test], y[~test], texts[test], y[test]
     # --small only checks that the example still runs: a tiny search on part of the data.
-    n_candidates, epochs, folds, size = (2, 1, 2, dict(units=4, embedding_dim=8)) if small else (8, 20, 3, {})
+    n_candidates, epochs, folds, size = (2, 1, 2, dict(units=4, embedding_dim=8)) if small else (6, 20, 3, {})
     if small:
         X_train, y_train = X_train[:800], y_train[:800]
     print(f"TREC-50: {len(y_train)} training questions, {len(np.unique(y_train))} classes; "

@@ -2,9 +2,10 @@
 
 The problem: a softmax model's loss pushes the true class up *and* the others
 down; with sigmoid outputs, categorical cross-entropy only pushes the true
-class up, so nothing stops every output from drifting towards 1, the
-"probabilities" stop meaning anything and the argmax favours whatever class
-the network saw most. Nothing errors: the numbers are just worse.
+class up, so nothing keeps the other outputs down. Nothing errors, and the
+argmax may still rank well, but the outputs are no longer probabilities (they
+no longer sum to 1), so thresholds, precision-recall curves and anything else
+built on them mean nothing.
 
 On the 9 most frequent dialogue acts of the NPS Chat corpus (posts of whole
 chat sessions held out together), this example trains that hand-built Keras

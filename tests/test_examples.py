@@ -19,6 +19,8 @@ STORY_EXAMPLES = {
                                "LSTM, best of the halving search", "Best settings"],
     "wrong_head_nine_classes.py": ["sigmoid + categorical cross-entropy", "refuses", "focal loss",
                                    "Per-class report", "Confusion matrix written"],
+    "multilabel_stuck_accuracy.py": ["softmax + categorical cross-entropy", "word2vec on", "micro-F1", "PR-AUC",
+                                     "per-tag thresholds (ThresholdOptimizer)"],
     "long_tail_overfitting.py": ["mask_zero=True", "last-epoch weights", "balanced_log", "best-epoch weights"],
 }
 
