@@ -181,11 +181,11 @@ CASES = [
      (ValueError, "X has 4 features, but CNNClassifier is expecting 3 features")),
     ("1-D token ids", lambda f: f.model.predict(IDS[:, 0]), (ValueError, "Expected 2D array")),
     # Use before fit
-    ("model predict before fit", lambda f: tiny(LSTMClassifier).predict(IDS), (NotFittedError, "")),
-    ("tokenizer transform before fit", lambda f: TextTokenizer().transform(DOCS), (NotFittedError, "")),
-    ("pipeline predict before fit", lambda f: _pipeline().predict(DOCS), (NotFittedError, "")),
+    ("model predict before fit", lambda f: tiny(LSTMClassifier).predict(IDS), (NotFittedError, "not fitted yet")),
+    ("tokenizer transform before fit", lambda f: TextTokenizer().transform(DOCS), (NotFittedError, "not fitted yet")),
+    ("pipeline predict before fit", lambda f: _pipeline().predict(DOCS), (NotFittedError, "not fitted yet")),
     ("ThresholdOptimizer predict before fit", lambda f: ThresholdOptimizer(_pipeline()).predict(DOCS),
-     (NotFittedError, "")),
+     (NotFittedError, "not fitted yet")),
     # Parameters: stored untouched by the constructor, checked in fit
     ("model parameter out of range", lambda f: tiny(LSTMClassifier, units=0).fit(IDS, ID_LABELS),
      (InvalidParameterError, "'units' parameter of LSTMClassifier must be an int in the range")),
