@@ -61,7 +61,7 @@ def _dask_search():
 
 
 @pytest.mark.slow
-def test_grid_search_on_a_local_dask_cluster_equals_serial(binary_corpus):
+def test_grid_search_on_a_local_dask_cluster_matches_serial(binary_corpus):
     """Check the same GridSearchCV on a 2-worker Dask cluster (loopback only) against the serial run."""
     import distributed
 
@@ -73,10 +73,13 @@ def test_grid_search_on_a_local_dask_cluster_equals_serial(binary_corpus):
         with distributed.get_task_stream(client) as tasks, joblib.parallel_backend("dask"):
             search = _dask_search().fit(texts, y)
     assert len({task["worker"] for task in tasks.data}) == 2
-    # Fits inside Dask workers are not bit-identical to in-process ones (see the README), so the
-    # scores agree to within a few documents per fold (chance-level candidates flip most), far
-    # closer than the candidates are apart.
+    # Keras draws its initial-weight seeds from Python's global `random`, which a Dask worker's own
+    # threads also draw from, so fits inside workers are not bit-identical to in-process ones even
+    # with random_state set (see the README). The search must still rank the candidates the same
+    # way, and the winner's scores agree closely; the candidates are far apart.
+    assert search.cv_results_["params"] == serial.cv_results_["params"]
+    np.testing.assert_array_equal(search.cv_results_["rank_test_score"], serial.cv_results_["rank_test_score"])
     assert np.ptp(serial.cv_results_["mean_test_score"]) > 0.3
-    np.testing.assert_allclose(_split_scores(search), _split_scores(serial), atol=0.1)
-    assert search.best_params_ == serial.best_params_
+    best = serial.best_index_
+    np.testing.assert_allclose(_split_scores(search)[best], _split_scores(serial)[best], atol=0.05)
     assert np.mean(search.predict(texts) == serial.predict(texts)) > 0.95
