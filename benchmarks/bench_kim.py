@@ -143,7 +143,8 @@ def main():
             "random_state=0)` on the training fold only, then `TextTokenizer(output='tokens')` and "
             "`CNNClassifier(embeddings=vectors, trainable_embeddings=...)`.",
             "- TF-IDF baseline: word 1-2 grams, sublinear tf, LinearSVC(C=0.5).",
-            "- fit s/fold includes word2vec training for the word2vec rows.",
+            "- fit s/fold includes word2vec training for the word2vec rows; the 2 CPU cores were shared with "
+            "other jobs, so fit times are rough.",
         ],
     )
 
