@@ -159,6 +159,16 @@ class BaseTextClassifier(KerasClassifier):
         -------
         self : object
             The fitted estimator.
+
+        Raises
+        ------
+        NonFiniteLossError
+            If the training or validation loss becomes NaN or infinite. Training
+            stops at the end of that epoch and the estimator is left unfitted.
+        KeyboardInterrupt
+            Re-raised after an interruption, with the estimator fitted with the
+            weights of the best finished epoch when early stopping had kept them,
+            else left unfitted; a ``TrainingInterruptedWarning`` says which.
         """
         self._check_routed_params()
         self._check_params()
