@@ -1,9 +1,22 @@
 """Keras LSTM and CNN text classifiers as first-class scikit-learn estimators."""
 
+from .embeddings import WordVectors, load_word_vectors, train_word_vectors
 from .models import CNNClassifier, LSTMClassifier
+from .persistence import load_model, save_model
 from .text import TextTokenizer
 from .thresholds import ThresholdOptimizer
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["CNNClassifier", "LSTMClassifier", "TextTokenizer", "ThresholdOptimizer", "__version__"]
+__all__ = [
+    "CNNClassifier",
+    "LSTMClassifier",
+    "TextTokenizer",
+    "ThresholdOptimizer",
+    "WordVectors",
+    "load_word_vectors",
+    "train_word_vectors",
+    "save_model",
+    "load_model",
+    "__version__",
+]
