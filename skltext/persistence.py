@@ -10,7 +10,9 @@ without that risk:
   thresholds of a :class:`~skltext.ThresholdOptimizer`), plus the skltext,
   Keras and backend versions that wrote it;
 - ``model_<n>.keras``: each trained network in Keras' native format, loaded
-  with ``safe_mode=True`` (no Python code inside the file is run).
+  with ``safe_mode=True`` (no Python code inside the file is run);
+- ``array_<n>.npy``: large numeric arrays (word vectors given as
+  ``embeddings``), loaded with ``allow_pickle=False``.
 
 Loading only instantiates classes from a fixed list (the skltext estimators,
 scikit-learn and imbalanced-learn pipelines, imbalanced-learn's random
@@ -33,6 +35,8 @@ __all__ = ["save_model", "load_model", "ModelVersionError", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _DESCRIPTION = "skltext.json"
+# Numeric arrays larger than this (word vectors, say) go to .npy files instead of the JSON.
+_INLINE_ARRAY_SIZE = 10_000
 _FORMAT_NAME = "skltext-model"
 
 # Classes that load_model may instantiate. Each keeps all of its fitted state in
@@ -46,6 +50,7 @@ _ALLOWED_CLASSES = frozenset({
     "skltext.sampling.MultilabelRandomOverSampler",
     "skltext.sampling.MultilabelRandomUnderSampler",
     "skltext.model_selection.MultilabelStratifiedKFold",
+    "skltext.embeddings.WordVectors",
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._function_transformer.FunctionTransformer",
     "imblearn.pipeline.Pipeline",
@@ -86,6 +91,7 @@ class _Writer:
     def __init__(self, directory):
         self.directory = directory
         self.n_models = 0
+        self.n_arrays = 0
 
     def encode(self, value, where):
         if value is None or isinstance(value, (bool, str)):
@@ -122,6 +128,11 @@ class _Writer:
         )
 
     def _encode_array(self, array, where):
+        if array.dtype.kind in "biuf" and array.size > _INLINE_ARRAY_SIZE:
+            name = f"array_{self.n_arrays}.npy"
+            self.n_arrays += 1
+            np.save(self.directory / name, array, allow_pickle=False)
+            return {"__npy__": name}
         if array.dtype.kind in "biufUS":
             data = array.tolist()
             if array.dtype.kind == "S":
@@ -171,17 +182,23 @@ class _Reader:
         if "__dict__" in value:
             return {self.decode(key): self.decode(item) for key, item in value["__dict__"]}
         if "__keras_model__" in value:
-            return self._load_keras_model(value["__keras_model__"])
+            return self._load_keras_model(self._file(value["__keras_model__"], ".keras"))
+        if "__npy__" in value:
+            return np.load(self._file(value["__npy__"], ".npy"), allow_pickle=False)
         if "__keras_object__" in value:
             return keras.saving.deserialize_keras_object(value["__keras_object__"], safe_mode=True)
         if "__object__" in value:
             return self._decode_object(value)
         raise ValueError(f"Unrecognised entry in {_DESCRIPTION}: keys {sorted(value)}.")
 
-    def _load_keras_model(self, name):
+    def _file(self, name, suffix):
         path = (self.directory / name).resolve()
-        if path.parent != self.directory.resolve() or path.suffix != ".keras":
-            raise ValueError(f"{_DESCRIPTION} points at {name!r}, outside the model directory.")
+        if path.parent != self.directory.resolve() or path.suffix != suffix:
+            raise ValueError(f"{_DESCRIPTION} points at {name!r}, not a {suffix} file of the model directory.")
+        return path
+
+    @staticmethod
+    def _load_keras_model(path):
         return keras.saving.load_model(path, safe_mode=True)
 
     def _decode_object(self, value):
@@ -213,9 +230,10 @@ def save_model(estimator, directory):
         or a scikit-learn / imbalanced-learn pipeline of those and of
         imbalanced-learn's or skltext's random samplers. Fitted or not.
     directory : str or path-like
-        Created if missing. Receives ``skltext.json`` and one
-        ``model_<n>.keras`` file per trained network; earlier files of those
-        names are replaced.
+        Created if missing. Receives ``skltext.json``, one
+        ``model_<n>.keras`` file per trained network and one ``array_<n>.npy``
+        file per large numeric array; earlier files of those names are
+        replaced.
 
     Raises
     ------

@@ -178,6 +178,30 @@ def test_what_cannot_be_stored_as_data_is_refused(estimator, match, tmp_path):
         save_model(estimator, tmp_path)
 
 
+def test_word_vectors_are_stored_as_npy_files(tmp_path):
+    """Check that an embeddings table round-trips, its vectors in an .npy file rather than the JSON."""
+    from skltext import WordVectors
+
+    vectors = WordVectors([f"w{i}" for i in range(3000)], np.random.RandomState(0).rand(3000, 8))
+    save_model(make_pipeline(TextTokenizer(), tiny(CNNClassifier, embeddings=vectors)), tmp_path)
+    assert (tmp_path / "array_0.npy").is_file() and (tmp_path / "skltext.json").stat().st_size < 100_000
+    loaded = load_model(tmp_path)[-1].embeddings
+    assert loaded.words == vectors.words
+    np.testing.assert_array_equal(loaded.vectors, vectors.vectors)
+
+
+def test_files_outside_the_directory_are_refused(tmp_path):
+    """Check that a description pointing at a file elsewhere is refused."""
+    from skltext import WordVectors
+
+    vectors = WordVectors([f"w{i}" for i in range(3000)], np.zeros((3000, 8)))
+    save_model(tiny(CNNClassifier, embeddings=vectors), tmp_path)
+    text = (tmp_path / "skltext.json").read_text().replace('"array_0.npy"', '"../elsewhere.npy"')
+    (tmp_path / "skltext.json").write_text(text)
+    with pytest.raises(ValueError, match="not a .npy file of the model directory"):
+        load_model(tmp_path)
+
+
 def test_missing_description_is_reported(tmp_path):
     """Check that loading a directory save_model did not write says so."""
     with pytest.raises(FileNotFoundError, match="not a directory written by save_model"):
