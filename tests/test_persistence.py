@@ -166,7 +166,8 @@ def _tokenize(text):
 @pytest.mark.parametrize(
     "estimator, match",
     [
-        (make_pipeline(TfidfVectorizer(), LogisticRegression()), r"cannot store Pipeline\.steps\[0\]\[1\] \(a TfidfVectorizer\)"),
+        (make_pipeline(TfidfVectorizer(), LogisticRegression()),
+         r"cannot store Pipeline\.steps\[0\]\[1\] \(a TfidfVectorizer\)"),
         (TextTokenizer(tokenizer=_tokenize), r"TextTokenizer\.tokenizer \(a function\)"),
         (tiny(CNNClassifier, random_state=np.random.RandomState(0)), r"random_state \(a RandomState\)"),
     ],
