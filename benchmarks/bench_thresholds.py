@@ -40,7 +40,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import MultiLabelBinarizer  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from _common import RESULTS, data_dir, write_table  # noqa: E402
+from _common import data_dir, write_table  # noqa: E402
 from skltext import CNNClassifier, TextTokenizer  # noqa: E402
 from skltext.datasets import load_jsonl_corpus  # noqa: E402
 from skltext.thresholds import ThresholdOptimizer  # noqa: E402

@@ -1,6 +1,7 @@
 """Keras LSTM and CNN text classifiers as first-class scikit-learn estimators."""
 
 from .embeddings import WordVectors, load_word_vectors, train_word_vectors
+from .exceptions import ModelVersionError, NonFiniteLossError, TrainingInterruptedWarning
 from .models import CNNClassifier, LSTMClassifier
 from .persistence import load_model, save_model
 from .text import TextTokenizer
@@ -18,5 +19,8 @@ __all__ = [
     "train_word_vectors",
     "save_model",
     "load_model",
+    "NonFiniteLossError",
+    "TrainingInterruptedWarning",
+    "ModelVersionError",
     "__version__",
 ]

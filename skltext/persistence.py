@@ -31,6 +31,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .exceptions import ModelVersionError
+
 __all__ = ["save_model", "load_model", "ModelVersionError", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
@@ -61,10 +63,6 @@ _ALLOWED_CLASSES = frozenset({
         "StratifiedShuffleSplit", "GroupShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold",
     )),
 })
-
-
-class ModelVersionError(ValueError):
-    """The saved model was written by an incompatible skltext version or file format."""
 
 
 def _version():

@@ -14,23 +14,13 @@ import weakref
 
 import keras
 
+from ..exceptions import NonFiniteLossError, TrainingInterruptedWarning
+
 __all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit",
            "prediction_lock"]
 
 _PREDICTION_LOCKS = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
-
-
-class NonFiniteLossError(FloatingPointError, ValueError):
-    """Training stopped because the loss became NaN or infinite.
-
-    A subclass of both :class:`FloatingPointError` and :class:`ValueError`, so
-    ``GridSearchCV(error_score=np.nan)`` records the failed candidate and goes on.
-    """
-
-
-class TrainingInterruptedWarning(UserWarning):
-    """Training was interrupted; the message says in which state the estimator was left."""
 
 
 class _EpochMonitor(keras.callbacks.Callback):
