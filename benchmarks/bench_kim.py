@@ -107,13 +107,14 @@ def main():
     parser.add_argument("--folds", type=int, default=10, help="CV folds for MR and Subj")
     parser.add_argument("--data-dir", default=None, help="folder of the corpora (default ../shared/data)")
     parser.add_argument("--fresh", action="store_true", help="ignore results of earlier runs")
+    parser.add_argument("--table-only", action="store_true", help="only rewrite the table from the kept scores")
     args = parser.parse_args()
-    data = data_dir(args.data_dir)
 
     raw = {} if args.fresh or not RAW.exists() else json.loads(RAW.read_text())
-    corpora = {corpus: splits(corpus, args.folds, data) for corpus in args.corpora}
+    corpora = {} if args.table_only else {corpus: splits(corpus, args.folds, data_dir(args.data_dir))
+                                          for corpus in args.corpora}
     # Model by model, so an interrupted run has each finished model on every corpus.
-    for model_name in args.models:
+    for model_name in [] if args.table_only else args.models:
         for corpus, (texts, y, folds) in corpora.items():
             key = f"{corpus} | {model_name}"
             scores = raw.get(key)
@@ -143,6 +144,9 @@ def main():
             "random_state=0)` on the training fold only, then `TextTokenizer(output='tokens')` and "
             "`CNNClassifier(embeddings=vectors, trainable_embeddings=...)`.",
             "- TF-IDF baseline: word 1-2 grams, sublinear tf, LinearSVC(C=0.5).",
+            "- Candidate defaults tried to close the TREC-6 gap (optimizer, batch size, learning rate, "
+            "filters, windows, dropout, patience, tokenizer options), several seeds each: "
+            "benchmarks/results/tune_kim_defaults.md.",
             "- fit s/fold includes word2vec training for the word2vec rows; the 2 CPU cores were shared with "
             "other jobs, so fit times are rough.",
         ],
