@@ -210,7 +210,14 @@ def _compare(args, argv):
 
 
 def main(argv=None):
-    """Run the ``skltext`` command with ``argv`` (default: the process's arguments); return the exit status."""
+    """Run the ``skltext`` command with ``argv`` (default: the process's arguments); return the exit status.
+
+    Examples
+    --------
+    >>> from skltext.cli import main
+    >>> main(["compare", "no-such-file.csv", "--text", "text", "--label", "label"])
+    2
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
     try:

@@ -387,6 +387,15 @@ class Comparison:
         What each model's imbalance remedy and threshold tuning were.
     cv : cross-validation splitter
         The splitter that made ``folds``.
+
+    Examples
+    --------
+    >>> from skltext.compare import compare_models
+    >>> from skltext.datasets import make_text_classification
+    >>> texts, y = make_text_classification(120, n_classes=3, random_state=0)
+    >>> comparison = compare_models(texts, y, models=["tfidf-lr"], cv=3)
+    >>> comparison.fold_scores["tfidf-lr"]["macro_f1"].shape, comparison.oof_predictions["tfidf-lr"].shape
+    ((3,), (120,))
     """
 
     def __init__(self, *, models, target_type, classes, y, folds, fold_scores, oof_predictions, oof_scores,

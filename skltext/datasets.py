@@ -159,6 +159,17 @@ def load_jsonl_corpus(path):
     corpus : dict
         ``texts`` (list of str), ``labels`` (list of str or list of lists),
         ``splits`` and ``groups`` (lists, None where absent).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from skltext.datasets import load_jsonl_corpus
+    >>> path = Path(tempfile.mkdtemp()) / "tiny.jsonl"
+    >>> _ = path.write_text(json.dumps({"text": "what is a cat", "label": "DESC", "split": "train"}))
+    >>> corpus = load_jsonl_corpus(path)
+    >>> corpus["texts"], corpus["labels"], corpus["groups"]
+    (['what is a cat'], ['DESC'], [None])
     """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open

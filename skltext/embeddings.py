@@ -31,6 +31,14 @@ VocabularyCoverage = namedtuple("VocabularyCoverage", ["token_share", "type_shar
 VocabularyCoverage.__doc__ = """Share of a corpus's tokens and distinct words (types) that have a vector.
 
 ``missing`` lists the words without a vector, most frequent first.
+
+Examples
+--------
+>>> from skltext.embeddings import WordVectors
+>>> vectors = WordVectors(["cat", "sat"], [[0.1, 0.2], [0.3, 0.4]])
+>>> coverage = vectors.coverage(["the cat sat", "a cat"])
+>>> round(coverage.token_share, 2), coverage.missing
+(0.6, ['the', 'a'])
 """
 
 

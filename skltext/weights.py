@@ -10,7 +10,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["check_number", "compute_class_weights", "effective_number_weights"]
+__all__ = ["compute_class_weights", "effective_number_weights"]
 
 
 def _is_number(value):
