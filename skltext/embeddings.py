@@ -36,9 +36,9 @@ Examples
 --------
 >>> from skltext.embeddings import WordVectors
 >>> vectors = WordVectors(["cat", "sat"], [[0.1, 0.2], [0.3, 0.4]])
->>> coverage = vectors.coverage(["the cat sat", "a cat"])
+>>> coverage = vectors.coverage(["the cat sat", "the cat"])
 >>> round(coverage.token_share, 2), coverage.missing
-(0.6, ['the', 'a'])
+(0.6, ['the'])
 """
 
 
