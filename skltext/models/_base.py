@@ -177,6 +177,9 @@ class BaseTextClassifier(KerasClassifier):
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
             # One call seeds Python, NumPy and the active Keras backend, whichever it is.
             keras.utils.set_random_seed(seed)
+        # The network's layers get their own seeds from this one (see _blocks.layer_seeds):
+        # Python's global `random` alone is not enough where other threads draw from it too.
+        self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._fit(X=X, y=y, sample_weight=sample_weight, warm_start=self.warm_start,
                   epochs=self.epochs, initial_epoch=0)
@@ -234,6 +237,7 @@ class BaseTextClassifier(KerasClassifier):
             # Pre-trained vectors fix the width of the embedding.
             "embedding_dim": self.embedding_dim if self.embeddings is None else self.embeddings.dim,
             "pretrained": self.embeddings is not None,
+            "seed": self._seed,
         }
         model = self._build_network(meta)
         vars(self).pop("embedding_coverage_", None)
@@ -381,6 +385,9 @@ class BaseTextClassifier(KerasClassifier):
         if self.balanced_batches:
             # Batches are drawn anew each epoch from the training part only; validation is untouched.
             data = {"x": BalancedBatches(X, y, sample_weight, batch_size=self.batch_size, rng=self._rng)}
+            # The rows are drawn in random order already; Keras' shuffle of the batch order would
+            # draw from Python's global `random`, which other threads (a Dask worker's) use too.
+            fit_args.setdefault("shuffle", False)
         else:
             data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": self.batch_size}
         # A non-finite loss or an interruption leaves the estimator fitted with a finished
@@ -546,9 +553,11 @@ default='auto'
         building a fresh one.
     random_state : int, RandomState instance or None, default=None
         Seed for weight initialisation, shuffling, dropout and the validation
-        split. An int makes repeated fits give identical predictions on CPU.
-        Fitting seeds Python's, NumPy's and the Keras backend's global random
-        generators.
+        split. An int makes repeated fits give identical predictions on CPU,
+        also inside joblib or Dask workers: every layer gets its own seed
+        derived from it, so what other threads draw from Python's global
+        ``random`` cannot change the network. Fitting also seeds Python's,
+        NumPy's and the Keras backend's global random generators.
     verbose : int, default=0
         Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch.
     **routed_params : dict

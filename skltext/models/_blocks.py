@@ -1,8 +1,38 @@
 """Layer blocks shared by the network builders: token embedding and output head."""
 
-import keras
+import itertools
 
-__all__ = ["embedding_block", "classification_head", "ZeroPadding"]
+import keras
+import numpy as np
+
+__all__ = ["ZeroPadding", "classification_head", "embedding_block", "layer_seeds"]
+
+# Spread of Keras' default ('uniform') embedding initialiser.
+_EMBEDDING_INIT_SCALE = 0.05
+
+
+def layer_seeds(seed):
+    """An endless stream of seeds for the random parts of a network, derived from ``seed``.
+
+    Keras gives a layer or initialiser without a seed one drawn from Python's
+    global ``random``, which other threads of the process (a Dask worker's,
+    for one) draw from too, so a fit seeded only globally can still differ
+    between runs. Seeding every part from the stream makes the network depend
+    on ``seed`` alone; each part gets a different seed, so no two layers start
+    alike. With ``seed=None`` every part gets None: Keras' unseeded behaviour.
+
+    Parameters
+    ----------
+    seed : int or None
+
+    Returns
+    -------
+    seeds : iterator of int or None
+    """
+    if seed is None:
+        return itertools.repeat(None)
+    rng = np.random.default_rng(seed)
+    return (int(rng.integers(1, np.iinfo(np.int32).max)) for _ in itertools.count())
 
 
 @keras.saving.register_keras_serializable(package="skltext")
@@ -14,11 +44,12 @@ class ZeroPadding(keras.constraints.Constraint):
 
 
 def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropout, mask_padding=False,
-                    pretrained=False):
+                    pretrained=False, seed=None):
     """Integer token ids in, a (batch, sequence_length, embedding_dim) tensor out.
 
     With ``pretrained``, the weights are set afterwards from word vectors and
-    the padding row is held at zero, so fine-tuning cannot move it.
+    the padding row is held at zero, so fine-tuning cannot move it. ``seed``
+    fixes the initial embeddings and the dropout masks (see :func:`layer_seeds`).
 
     Returns
     -------
@@ -27,21 +58,29 @@ def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropo
     embedded : keras.KerasTensor
         The embedded (and spatially dropped-out) sequence.
     """
+    seeds = layer_seeds(seed)
     inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="token_ids")
+    initializer = keras.initializers.RandomUniform(-_EMBEDDING_INIT_SCALE, _EMBEDDING_INIT_SCALE, seed=next(seeds))
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_padding, name="embedding",
+                               embeddings_initializer=initializer,
                                embeddings_constraint=ZeroPadding() if pretrained else None)(inputs)
+    spatial_dropout_seed = next(seeds)
     if spatial_dropout > 0:
         # Drops whole embedding channels, which regularises better than per-value dropout.
-        x = keras.layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout")(x)
+        x = keras.layers.SpatialDropout1D(spatial_dropout, seed=spatial_dropout_seed, name="spatial_dropout")(x)
     return inputs, x
 
 
-def classification_head(x, *, n_outputs, output_activation, dropout, dense_units):
-    """Dropout, an optional hidden dense layer, then the output layer."""
+def classification_head(x, *, n_outputs, output_activation, dropout, dense_units, seed=None):
+    """Dropout, an optional hidden dense layer, then the output layer; ``seed`` as in :func:`layer_seeds`."""
+    # Seeds are drawn in a fixed order whatever the options, so one part's seed never depends on another's.
+    dropout_seed, dense_seed, dense_dropout_seed, output_seed = itertools.islice(layer_seeds(seed), 4)
     if dropout > 0:
-        x = keras.layers.Dropout(dropout, name="dropout")(x)
+        x = keras.layers.Dropout(dropout, seed=dropout_seed, name="dropout")(x)
     if dense_units:
-        x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
+        x = keras.layers.Dense(dense_units, activation="relu", name="dense",
+                               kernel_initializer=keras.initializers.GlorotUniform(dense_seed))(x)
         if dropout > 0:
-            x = keras.layers.Dropout(dropout, name="dense_dropout")(x)
-    return keras.layers.Dense(n_outputs, activation=output_activation, name="output")(x)
+            x = keras.layers.Dropout(dropout, seed=dense_dropout_seed, name="dense_dropout")(x)
+    return keras.layers.Dense(n_outputs, activation=output_activation, name="output",
+                              kernel_initializer=keras.initializers.GlorotUniform(output_seed))(x)

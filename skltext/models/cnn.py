@@ -6,7 +6,7 @@ import keras
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseTextClassifier, fill_shared_doc
-from ._blocks import classification_head, embedding_block
+from ._blocks import classification_head, embedding_block, layer_seeds
 
 __all__ = ["CNNClassifier", "build_cnn"]
 
@@ -24,6 +24,7 @@ def build_cnn(
     dropout=0.5,
     dense_units=None,
     pretrained=False,
+    seed=None,
 ):
     """Build an uncompiled sentence CNN.
 
@@ -45,6 +46,10 @@ def build_cnn(
     pretrained : bool, default=False
         Hold the padding row of the embedding at zero (for weights set from
         word vectors after building).
+    seed : int, default=None
+        Fixes every initial weight and dropout mask, each layer with its own
+        seed derived from this one. None leaves them to Keras, which seeds
+        them from Python's global ``random``.
 
     Returns
     -------
@@ -58,17 +63,19 @@ def build_cnn(
     >>> model.output_shape
     (None, 1)
     """
+    seeds = layer_seeds(seed)
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
-                                pretrained=pretrained)
+                                pretrained=pretrained, seed=next(seeds))
     pooled = []
     for size in kernel_sizes:
         # 'same' padding lets windows wider than short documents still apply.
-        conv = keras.layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv_{size}")(x)
+        conv = keras.layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv_{size}",
+                                   kernel_initializer=keras.initializers.GlorotUniform(next(seeds)))(x)
         pooled.append(keras.layers.GlobalMaxPooling1D(name=f"max_pool_{size}")(conv))
     x = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="concatenate")(pooled)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
-                                  dropout=dropout, dense_units=dense_units)
+                                  dropout=dropout, dense_units=dense_units, seed=next(seeds))
     return keras.Model(inputs, outputs, name="cnn_classifier")
 
 
@@ -169,4 +176,5 @@ class CNNClassifier(BaseTextClassifier):
             embedding_dim=meta["embedding_dim"], pretrained=meta["pretrained"], filters=self.filters,
             kernel_sizes=tuple(int(s) for s in self.kernel_sizes),
             spatial_dropout=self.spatial_dropout, dropout=self.dropout, dense_units=self.dense_units,
+            seed=meta["seed"],
         )

@@ -1,12 +1,13 @@
 """Recurrent text classifier: embedding, stacked LSTM or GRU, dense head."""
 
+import itertools
 from numbers import Integral, Real
 
 import keras
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier, fill_shared_doc
-from ._blocks import classification_head, embedding_block
+from ._blocks import classification_head, embedding_block, layer_seeds
 
 __all__ = ["LSTMClassifier", "build_lstm"]
 
@@ -30,6 +31,7 @@ def build_lstm(
     dense_units=None,
     mask_padding=False,
     pretrained=False,
+    seed=None,
 ):
     """Build an uncompiled recurrent text classifier.
 
@@ -49,6 +51,10 @@ recurrent_dropout, dropout, dense_units, mask_padding
     pretrained : bool, default=False
         Hold the padding row of the embedding at zero (for weights set from
         word vectors after building).
+    seed : int, default=None
+        Fixes every initial weight and dropout mask, each layer with its own
+        seed derived from this one. None leaves them to Keras, which seeds
+        them from Python's global ``random``.
 
     Returns
     -------
@@ -62,18 +68,31 @@ recurrent_dropout, dropout, dense_units, mask_padding
     >>> model.output_shape
     (None, 3)
     """
+    seeds = layer_seeds(seed)
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
-                                mask_padding=mask_padding, pretrained=pretrained)
+                                mask_padding=mask_padding, pretrained=pretrained, seed=next(seeds))
     for depth in range(num_layers):
-        layer = _CELLS[cell](units, return_sequences=depth < num_layers - 1,
-                             recurrent_dropout=recurrent_dropout, name=f"{cell}_{depth}")
+        settings = {"units": units, "return_sequences": depth < num_layers - 1,
+                    "recurrent_dropout": recurrent_dropout}
+        layer = _recurrent_layer(cell, name=f"{cell}_{depth}", seed=next(seeds), **settings)
         if bidirectional:
-            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{depth}")
+            # Keras would copy the forward layer, seeds included, so both directions would start alike.
+            backward = _recurrent_layer(cell, name=f"backward_{cell}_{depth}", seed=next(seeds), go_backwards=True,
+                                        **settings)
+            layer = keras.layers.Bidirectional(layer, backward_layer=backward, name=f"bidirectional_{depth}")
         x = layer(x)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
-                                  dropout=dropout, dense_units=dense_units)
+                                  dropout=dropout, dense_units=dense_units, seed=next(seeds))
     return keras.Model(inputs, outputs, name="lstm_classifier")
+
+
+def _recurrent_layer(cell, *, units, name, seed, **settings):
+    """An LSTM or GRU layer with Keras' default initialisers, all seeded from ``seed``."""
+    kernel_seed, recurrent_seed, dropout_seed = itertools.islice(layer_seeds(seed), 3)
+    return _CELLS[cell](units, name=name, seed=dropout_seed,
+                        kernel_initializer=keras.initializers.GlorotUniform(kernel_seed),
+                        recurrent_initializer=keras.initializers.Orthogonal(seed=recurrent_seed), **settings)
 
 
 @fill_shared_doc(embedding_dim=128, dropout=0.2)
@@ -194,4 +213,5 @@ class LSTMClassifier(BaseTextClassifier):
             num_layers=self.num_layers, bidirectional=self.bidirectional,
             spatial_dropout=self.spatial_dropout, recurrent_dropout=self.recurrent_dropout,
             dropout=self.dropout, dense_units=self.dense_units, mask_padding=self.mask_padding,
+            seed=meta["seed"],
         )
