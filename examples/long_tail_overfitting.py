@@ -66,7 +66,7 @@ def scores(y_true, y_pred, rare):
 
 
 def main(small=False):
-    n_documents, epochs, units = (1000, 2, 4) if small else (12000, 8, 40)
+    n_documents, epochs, units = (1000, 2, 4) if small else (8000, 8, 40)
     X_train, y_train, X_test, y_test = sample_corpus(n_documents)
     counts = Counter(y_train)
     # The rarest third of the sections seen in training.
