@@ -17,7 +17,7 @@ the sections). Sections with a handful of training descriptions stay hard for
 an LSTM; balanced batches or random over-sampling are the next step there
 (see the imbalance benchmark in the README).
 
-    python examples/long_tail_overfitting.py           # about 4 minutes on 2 CPU cores
+    python examples/long_tail_overfitting.py           # a few minutes of CPU time on 2 cores
     python examples/long_tail_overfitting.py --small   # under a minute, used by the tests
 """
 
