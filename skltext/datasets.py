@@ -172,23 +172,9 @@ def load_jsonl_corpus(path):
     (['what is a cat'], ['DESC'], [None])
     """
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    corpus = {"texts": [], "labels": [], "splits": [], "groups": []}
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text, label = row["text"], row["label"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}, line {number}: expected a JSON object with 'text' and "
-                                 f"'label' ({exc}).") from None
-            corpus["texts"].append(text)
-            corpus["labels"].append(label)
-            corpus["splits"].append(row.get("split"))
-            corpus["groups"].append(row.get("group"))
-    return corpus
+    rows, _ = _read_jsonl(path, required=("text", "label"))
+    return {"texts": [row["text"] for row in rows], "labels": [row["label"] for row in rows],
+            "splits": [row.get("split") for row in rows], "groups": [row.get("group") for row in rows]}
 
 
 def make_demo_corpus(n_samples=1500, *, random_state=0):
@@ -263,8 +249,11 @@ def _read_delimited(path, delimiter):
         return list(reader), list(columns)
 
 
-def _read_jsonl(path):
-    """Rows (dicts) of a JSON-lines file and the columns seen in them, in order of appearance."""
+def _read_jsonl(path, required=()):
+    """Rows (dicts) of a JSON-lines file and the columns seen in them, in order of appearance.
+
+    A row without one of the ``required`` keys is refused with its line number.
+    """
     rows, columns = [], {}
     with _open_text(path) as lines:
         for number, line in enumerate(lines, start=1):
@@ -276,6 +265,10 @@ def _read_jsonl(path):
                 raise ValueError(f"{path}, line {number}: not valid JSON ({exc}).") from None
             if not isinstance(row, dict):
                 raise ValueError(f"{path}, line {number}: expected a JSON object, got {type(row).__name__}.")
+            missing = [key for key in required if key not in row]
+            if missing:
+                raise ValueError(f"{path}, line {number}: expected a JSON object with "
+                                 f"{' and '.join(map(repr, required))}; {missing[0]!r} is missing.")
             rows.append(row)
             columns.update(dict.fromkeys(row))
     return rows, list(columns)
