@@ -8,25 +8,25 @@ attached to an id matrix would not.
 """
 
 from collections import defaultdict
-from itertools import count, repeat
+from itertools import count
 
 import numpy as np
 
-from ..text import OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN
+from ..text import _OOV_FACTORY, OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN
 
 __all__ = ["is_token_matrix", "fit_token_vocabulary", "encode_tokens"]
 
 _FIRST_WORD_ID = 2
-_OOV_FACTORY = repeat(OOV_ID).__next__
 
 
 def is_token_matrix(X):
     """Whether ``X`` is a 2-D array of token strings (not raw documents, not ids)."""
     values = X.to_numpy() if hasattr(X, "to_numpy") else X
     if not isinstance(values, np.ndarray):
+        # Nested lists: the first entry decides, without copying the whole matrix to find out.
         if not (isinstance(values, (list, tuple)) and values and isinstance(values[0], (list, tuple, np.ndarray))):
             return False
-        values = np.asarray(values, dtype=object)
+        return len(values[0]) > 0 and isinstance(values[0][0], str)
     if values.ndim != 2:
         return False
     if values.dtype.kind == "U":
