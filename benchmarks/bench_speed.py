@@ -1,0 +1,654 @@
+"""How fast is skltext? Wrapper tax, defaults against a user's Keras setup, scale and latency.
+
+    python benchmarks/bench_speed.py
+    python benchmarks/bench_speed.py --sections tax,latency --backends jax
+    python benchmarks/bench_speed.py --table-only
+
+Sections:
+
+- tax: skltext's LSTMClassifier and CNNClassifier against the same network
+  written out by hand in Keras (same data, batch size and epochs): fit time
+  per epoch and predict time.
+- defaults: a user's report (2-layer LSTM(40), 20,000 x 50 embedding,
+  mask_zero=True, batch 128: 943 s per epoch on 700,000 documents) on a
+  synthetic long-tail corpus of up to 40 tokens, against skltext's LSTM as it
+  was ("before") and with its defaults.
+- scale: --scale-docs documents through tokenize, one training epoch and
+  predict, with the time of each stage and the peak memory.
+- latency: single-document predict latency and batch throughput of the
+  default LSTM and CNN pipelines.
+
+Keras fixes its backend at import, so every (section, backend) runs in its own
+process (``--worker``) that writes its rows as JSON; this process merges them
+into benchmarks/results/speed.json (``--table-only`` re-renders from it) and
+writes benchmarks/results/speed.md. Epoch times are the median of epochs 2 and
+later (epoch 1 includes compiling the step function; it is shown apart).
+Nothing is asserted: the script prints and writes tables.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+from _common import RESULTS, environment_lines
+
+RAW = RESULTS / "speed.json"
+SECTIONS = ("tax", "defaults", "scale", "latency")
+BACKENDS = ("tensorflow", "jax", "torch")
+
+# ---------------------------------------------------------------- contenders
+# Every contender's settings, in one place. Estimator parameters that the
+# installed skltext does not have yet are left out at run time and recorded
+# (the table notes list them), so the script runs on older versions too.
+
+# tax: identical work on both sides. bucket_by_length=False keeps the LSTM's
+# batches the same as the hand-written model's.
+TAX_EPOCHS = 3
+TAX_BATCH_SIZE = 128
+TAX_MAX_LEN = 40
+TAX_SKLTEXT = {
+    "lstm": {"early_stopping": False, "epochs": TAX_EPOCHS, "batch_size": TAX_BATCH_SIZE, "random_state": 0,
+             "bucket_by_length": False},
+    "cnn": {"early_stopping": False, "epochs": TAX_EPOCHS, "batch_size": TAX_BATCH_SIZE, "random_state": 0},
+}
+TAX_KERAS_FIT = {"batch_size": TAX_BATCH_SIZE, "epochs": TAX_EPOCHS, "shuffle": True}
+TAX_KERAS_PREDICT = {"batch_size": 1024}
+# skltext predicts in batches of its own default size unless predict__batch_size says otherwise;
+# the extra row predicts with the hand-written model's batch size, to tell the two apart.
+TAX_SKLTEXT_PREDICT_LIKE_KERAS = {"predict__batch_size": TAX_KERAS_PREDICT["batch_size"]}
+
+# defaults: the user's configuration, and skltext before and after the speed defaults.
+USER_KERAS = {"max_words": 20_000, "max_len": 40, "embedding_dim": 50, "units": 40, "num_layers": 2,
+              "batch_size": 128, "validation_split": 0.1, "patience": 2}
+DEFAULTS_CONTENDERS = {
+    "a": {"label": "user config (raw Keras, mask_zero=True)", "kind": "keras", "mask_zero": True},
+    "b": {"label": "user config without the mask (raw Keras)", "kind": "keras", "mask_zero": False},
+    "c": {"label": "skltext before", "kind": "skltext", "params": {"batch_size": 64, "bucket_by_length": False}},
+    "d": {"label": "skltext defaults", "kind": "skltext", "params": {}},
+}
+REFERENCE = ("tensorflow", "a")  # epoch times of the defaults table are relative to this row
+
+# scale and latency: default estimators, only these set.
+SCALE_PARAMS = {"epochs": 1, "random_state": 0}
+LATENCY_PARAMS = {"epochs": 2, "random_state": 0}
+LATENCY_WARMUP, LATENCY_CALLS, BATCH_REPEATS = 5, 200, 3
+
+# The synthetic corpus: 30 classes with a long tail (weights 1/k**2).
+N_CLASSES = 30
+CORPUS = {"n_classes": N_CLASSES, "weights": [1 / k ** 2 for k in range(1, N_CLASSES + 1)],
+          "min_length": 10, "max_length": 40, "common_words": 20_000, "random_state": 0}
+
+
+# ------------------------------------------------------------------- helpers
+
+def make_corpus(n_docs):
+    """The synthetic long-tail corpus used by every section: (texts, string labels)."""
+    from skltext.datasets import make_text_classification
+
+    return make_text_classification(n_docs, **CORPUS)
+
+
+def peak_rss_mib():
+    """Peak resident memory of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def epoch_summary(times):
+    """Epoch 1 and the median of epochs 2.. (epoch 1 includes compilation), in seconds."""
+    later = times[1:]
+    return {"epoch1_s": times[0] if times else None,
+            "median_epoch_s": statistics.median(later) if later else None,
+            "epochs_run": len(times), "epoch_times_s": list(times)}
+
+
+def supported(estimator_class, params):
+    """The params the installed estimator accepts, and the names of those it does not have yet."""
+    known = estimator_class().get_params()
+    kept = {key: value for key, value in params.items() if key in known or "__" in key}
+    return kept, sorted(set(params) - set(kept))
+
+
+def reading(estimator):
+    """How a fitted estimator read its training data: batch size (resolved, where the
+    estimator resolves 'auto'), and whether in length buckets."""
+    size = getattr(estimator, "batch_size_", None) or estimator.batch_size
+    return f"{size}, length buckets" if getattr(estimator, "bucket_by_length_", False) else str(size)
+
+
+def make_timer():
+    """A Keras callback recording the wall time of each epoch (validation included) in ``times``."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.times = []
+            self.steps = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.times.append(time.perf_counter() - self._start)
+            self.steps = (self.params or {}).get("steps")
+
+    return EpochTimer()
+
+
+def best_time(function, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def log(message):
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# --------------------------------------------------------- hand-written Keras
+
+def keras_lstm(vocab_size, n_classes):
+    """LSTMClassifier's default network, written out: Embedding(128) -> LSTM(64) -> Dropout(0.2) -> softmax."""
+    import keras
+
+    inputs = keras.Input(shape=(TAX_MAX_LEN,), dtype="int32")
+    x = keras.layers.Embedding(vocab_size, 128)(inputs)
+    x = keras.layers.LSTM(64)(x)
+    x = keras.layers.Dropout(0.2)(x)
+    return _compiled(keras.Model(inputs, keras.layers.Dense(n_classes, activation="softmax")(x)))
+
+
+def keras_cnn(vocab_size, n_classes):
+    """CNNClassifier's default network, written out: Embedding(128), Conv1D 3/4/5 x 100, max pool, Dropout(0.5)."""
+    import keras
+
+    inputs = keras.Input(shape=(TAX_MAX_LEN,), dtype="int32")
+    x = keras.layers.Embedding(vocab_size, 128)(inputs)
+    pooled = [keras.layers.GlobalMaxPooling1D()(keras.layers.Conv1D(100, size, padding="same", activation="relu")(x))
+              for size in (3, 4, 5)]
+    x = keras.layers.Dropout(0.5)(keras.layers.Concatenate()(pooled))
+    return _compiled(keras.Model(inputs, keras.layers.Dense(n_classes, activation="softmax")(x)))
+
+
+def user_lstm(n_classes, mask_zero):
+    """The user's network: Embedding(20,002 x 50) -> LSTM(40, sequences) -> LSTM(40) -> softmax."""
+    import keras
+
+    inputs = keras.Input(shape=(USER_KERAS["max_len"],), dtype="int32")
+    x = keras.layers.Embedding(USER_KERAS["max_words"] + 2, USER_KERAS["embedding_dim"], mask_zero=mask_zero)(inputs)
+    for depth in range(USER_KERAS["num_layers"]):
+        x = keras.layers.LSTM(USER_KERAS["units"], return_sequences=depth < USER_KERAS["num_layers"] - 1)(x)
+    return _compiled(keras.Model(inputs, keras.layers.Dense(n_classes, activation="softmax")(x)))
+
+
+def _compiled(model):
+    import keras
+
+    # The same loss, optimizer and metric as skltext compiles, so both do the same work per step.
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+
+
+# ----------------------------------------------------------------- sections
+
+def run_tax(args):
+    import keras
+    from sklearn.preprocessing import LabelEncoder
+
+    from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+
+    texts, labels = make_corpus(args.tax_docs)
+    X = TextTokenizer(max_len=TAX_MAX_LEN).fit_transform(texts).astype(np.int32)
+    y = LabelEncoder().fit_transform(labels).astype(np.int32)
+    vocab_size, n_classes = max(int(X.max()) + 1, 2), int(y.max()) + 1
+    builders = {"lstm": (LSTMClassifier, keras_lstm), "cnn": (CNNClassifier, keras_cnn)}
+    rows, missing = [], {}
+    for model_name, (estimator_class, build) in builders.items():
+        params, missing[model_name] = supported(estimator_class, TAX_SKLTEXT[model_name])
+        best = {"skltext": None, "keras": None}
+        fitted = {}
+        for round_ in range(2):  # A, B, A, B: drift in machine load hits both alike
+            for contender in ("skltext", "keras"):
+                timer = make_timer()
+                start = time.perf_counter()
+                if contender == "skltext":
+                    model = estimator_class(callbacks=[timer], **params).fit(X, labels)
+                else:
+                    keras.utils.set_random_seed(0)
+                    model = build(vocab_size, n_classes)
+                    model.fit(X, y, callbacks=[timer], verbose=0, **TAX_KERAS_FIT)
+                summary = {**epoch_summary(timer.times), "fit_s": time.perf_counter() - start, "round": round_ + 1}
+                log(f"tax {model_name} {contender} round {round_ + 1}: {_s(summary['median_epoch_s'])} s/epoch")
+                if best[contender] is None or summary["median_epoch_s"] < best[contender]["median_epoch_s"]:
+                    best[contender] = summary
+                fitted[contender] = model
+        skl, raw = fitted["skltext"], fitted["keras"]
+        best["skltext"]["predict_s"] = best_time(partial(skl.predict_proba, X), 3)
+        best["keras"]["predict_s"] = best_time(partial(raw.predict, X, verbose=0, **TAX_KERAS_PREDICT), 3)
+        skl.set_params(**TAX_SKLTEXT_PREDICT_LIKE_KERAS)
+        predict_like_keras = best_time(partial(skl.predict_proba, X), 3)
+        rows.append({"model": model_name, "contender": "skltext", **best["skltext"],
+                     "predict_s_at_keras_batch": predict_like_keras, "missing_params": missing[model_name]})
+        rows.append({"model": model_name, "contender": "hand-written Keras", **best["keras"],
+                     })
+    return {"rows": rows, "n_docs": args.tax_docs, "n_classes": n_classes, "vocab_size": vocab_size,
+            "skltext_params": TAX_SKLTEXT, "keras_fit": TAX_KERAS_FIT, "keras_predict": TAX_KERAS_PREDICT}
+
+
+def run_defaults(args):
+    import keras
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import LabelEncoder
+
+    from skltext import LSTMClassifier, TextTokenizer
+
+    texts, labels = make_corpus(args.n_docs)
+    _, counts = np.unique(labels, return_counts=True)
+    stratify = labels if counts.min() >= 2 else None  # a toy-sized corpus can hold a class once
+    train_texts, test_texts, y_train, y_test = train_test_split(
+        texts, labels, test_size=0.1, stratify=stratify, random_state=0)
+    encoder = LabelEncoder().fit(labels)
+    class_labels = encoder.classes_
+    rows = []
+    for key, contender in DEFAULTS_CONTENDERS.items():
+        timer = make_timer()
+        row = {"key": key, "contender": contender["label"], "kind": contender["kind"]}
+        start = time.perf_counter()
+        if contender["kind"] == "keras":
+            tokenizer = TextTokenizer(max_words=USER_KERAS["max_words"], max_len=USER_KERAS["max_len"])
+            X_train = tokenizer.fit_transform(train_texts).astype(np.int32)
+            keras.utils.set_random_seed(0)
+            model = user_lstm(len(class_labels), contender["mask_zero"])
+            stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=USER_KERAS["patience"],
+                                                 restore_best_weights=True)
+            model.fit(X_train, encoder.transform(y_train).astype(np.int32), batch_size=USER_KERAS["batch_size"],
+                      epochs=args.epochs, validation_split=USER_KERAS["validation_split"],
+                      callbacks=[stop, timer], verbose=0)
+            row["fit_s"] = time.perf_counter() - start
+            X_test = tokenizer.transform(test_texts).astype(np.int32)
+            predicted = class_labels[model.predict(X_test, batch_size=1024, verbose=0).argmax(axis=1)]
+            row["training"] = str(USER_KERAS["batch_size"])
+        else:
+            params, row["missing_params"] = supported(LSTMClassifier, contender["params"])
+            model = Pipeline([("tokenizer", TextTokenizer()),
+                              ("model", LSTMClassifier(epochs=args.epochs, random_state=0, callbacks=[timer],
+                                                       **params))])
+            model.fit(train_texts, y_train)
+            row["fit_s"] = time.perf_counter() - start
+            predicted = model.predict(test_texts)
+            row["training"] = reading(model[-1])
+            row["sequence_length"] = int(model[0].max_len_)
+        row.update(epoch_summary(timer.times))
+        row["steps_per_epoch"] = timer.steps
+        row["macro_f1"] = f1_score(y_test, predicted, labels=class_labels, average="macro", zero_division=0)
+        row["accuracy"] = accuracy_score(y_test, predicted)
+        log(f"defaults {key} {contender['label']}: {_s(row['median_epoch_s'])} s/epoch, {row['epochs_run']} epochs, "
+            f"macro-F1 {row['macro_f1']:.3f}")
+        rows.append(row)
+    return {"rows": rows, "n_docs": args.n_docs, "n_train": len(train_texts), "n_test": len(test_texts),
+            "stratified": stratify is not None, "max_epochs": args.epochs, "user_keras": USER_KERAS}
+
+
+def run_scale(args):
+    from skltext import LSTMClassifier, TextTokenizer
+
+    stages = []
+
+    def stage(name, function):
+        start = time.perf_counter()
+        result = function()
+        stages.append({"stage": name, "seconds": time.perf_counter() - start, "peak_rss_mib": peak_rss_mib()})
+        log(f"scale {name}: {stages[-1]['seconds']:.1f} s, peak {stages[-1]['peak_rss_mib']:.0f} MiB")
+        return result
+
+    texts, labels = stage("generate", lambda: make_corpus(args.scale_docs))
+    X = stage("tokenize", lambda: TextTokenizer().fit_transform(texts))
+    model, missing = supported(LSTMClassifier, SCALE_PARAMS)
+    clf = stage("train 1 epoch", lambda: LSTMClassifier(**model).fit(X, labels))
+    stage("predict", lambda: clf.predict_proba(X))
+    return {"rows": stages, "n_docs": args.scale_docs, "sequence_length": int(X.shape[1]),
+            "training": reading(clf), "missing_params": missing}
+
+
+def run_latency(args):
+    from sklearn.pipeline import Pipeline
+
+    from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+
+    texts, labels = make_corpus(args.latency_docs)
+    rows = []
+    for model_name, estimator_class in (("lstm", LSTMClassifier), ("cnn", CNNClassifier)):
+        params, missing = supported(estimator_class, LATENCY_PARAMS)
+        pipe = Pipeline([("tokenizer", TextTokenizer()), ("model", estimator_class(**params))]).fit(texts, labels)
+        for i in range(LATENCY_WARMUP):
+            pipe.predict_proba([texts[i]])
+        single = []
+        for i in range(LATENCY_CALLS):
+            document = texts[(LATENCY_WARMUP + i) % len(texts)]
+            start = time.perf_counter()
+            pipe.predict_proba([document])
+            single.append(time.perf_counter() - start)
+        batch_s = best_time(partial(pipe.predict_proba, texts), BATCH_REPEATS)
+        row = {"model": model_name, "median_ms": 1000 * float(np.median(single)),
+               "p95_ms": 1000 * float(np.percentile(single, 95)), "batch_docs": len(texts), "batch_s": batch_s,
+               "docs_per_s": len(texts) / batch_s, "training": reading(pipe[-1]),
+               "missing_params": missing}
+        log(f"latency {model_name}: {row['median_ms']:.1f} ms median, {row['docs_per_s']:.0f} docs/s")
+        rows.append(row)
+    return {"rows": rows, "n_docs": args.latency_docs}
+
+
+RUNNERS = {"tax": run_tax, "defaults": run_defaults, "scale": run_scale, "latency": run_latency}
+
+
+def backend_versions():
+    """Versions of Keras, its backend and skltext, from inside a worker."""
+    import keras
+
+    found = {"keras_backend": keras.backend.backend()}
+    for name in ("skltext", "keras", "tensorflow", "jax", "jaxlib", "torch"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def worker(args):
+    start = time.perf_counter()
+    result = RUNNERS[args.worker](args)
+    result.update(section=args.worker, backend=args.backend, versions=backend_versions(),
+                  finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                  wall_s=time.perf_counter() - start, peak_rss_mib=peak_rss_mib())
+    Path(args.out).write_text(json.dumps(result, indent=1, default=_jsonable))
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# ------------------------------------------------------------------ parent
+
+def installed(backend):
+    try:
+        return version(backend)
+    except PackageNotFoundError:
+        return None
+
+
+def run_workers(args, sections, backends):
+    raw = json.loads(RAW.read_text()) if RAW.exists() else {"runs": {}}
+    failed = []
+    for section in sections:
+        for backend in backends:
+            key = f"{section}/{backend}"
+            if installed(backend) is None:
+                log(f"{key}: {backend} not installed, skipped")
+                raw["runs"][key] = {"section": section, "backend": backend, "status": "not installed"}
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / "rows.json"
+                command = [sys.executable, str(Path(__file__).resolve()), "--worker", section, "--backend", backend,
+                           "--out", str(out), *worker_options(args)]
+                env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
+                log(f"{key}: starting")
+                start = time.perf_counter()
+                code = subprocess.call(command, env=env, cwd=Path(__file__).resolve().parent)
+                if code or not out.exists():
+                    log(f"{key}: failed (exit {code})")
+                    failed.append(key)
+                    continue
+                raw["runs"][key] = {**json.loads(out.read_text()), "status": "ok"}
+                log(f"{key}: done in {time.perf_counter() - start:.0f} s")
+            raw["command"] = reproduce_command(args)
+            RESULTS.mkdir(exist_ok=True)
+            RAW.write_text(json.dumps(raw, indent=1))
+    return raw, failed
+
+
+def worker_options(args):
+    return ["--n-docs", str(args.n_docs), "--scale-docs", str(args.scale_docs), "--epochs", str(args.epochs),
+            "--tax-docs", str(args.tax_docs), "--latency-docs", str(args.latency_docs)]
+
+
+def reproduce_command(args):
+    defaults = build_parser().parse_args([])
+    parts = ["python benchmarks/bench_speed.py"]
+    for name in ("sections", "backends", "n_docs", "scale_docs", "epochs", "tax_docs", "latency_docs"):
+        value = getattr(args, name)
+        if value != getattr(defaults, name):
+            parts.append(f"--{name.replace('_', '-')} {value}")
+    return " ".join(parts)
+
+
+# ------------------------------------------------------------------ tables
+
+def _s(value, digits=2):
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(value, reference):
+    return "–" if value is None or not reference else f"{value / reference:.3f}"
+
+
+def _runs(raw, section):
+    return [run for key, run in raw["runs"].items() if key.startswith(section + "/") and run.get("status") == "ok"]
+
+
+def _missing_note(runs):
+    missing = sorted({name for run in runs for row in run["rows"] for name in row.get("missing_params") or ()}
+                     | {name for run in runs for name in run.get("missing_params") or ()})
+    if not missing:
+        return []
+    pronoun = "it" if len(missing) == 1 else "them"
+    return [f"The installed skltext has no {', '.join(missing)}: these rows ran without {pronoun}."]
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
+def tax_lines(raw):
+    runs = _runs(raw, "tax")
+    if not runs:
+        return []
+    rows = []
+    for run in runs:
+        for model_name in ("lstm", "cnn"):
+            pair = {row["contender"]: row for row in run["rows"] if row["model"] == model_name}
+            keras_row = pair["hand-written Keras"]
+            for contender, row in pair.items():
+                rows.append([run["backend"], model_name, contender, _s(row["epoch1_s"]), _s(row["median_epoch_s"]),
+                             _ratio(row["median_epoch_s"], keras_row["median_epoch_s"]), _s(row["predict_s"]),
+                             _ratio(row["predict_s"], keras_row["predict_s"])])
+            skl = pair["skltext"]
+            rows.append([run["backend"], model_name, f"skltext, predict__batch_size={TAX_KERAS_PREDICT['batch_size']}",
+                         "", "", "", _s(skl["predict_s_at_keras_batch"]),
+                         _ratio(skl["predict_s_at_keras_batch"], keras_row["predict_s"])])
+    first = runs[0]
+    return [
+        "## Wrapper tax: skltext against the same network written in Keras", "",
+        (f"{first['n_docs']:,} synthetic documents ({first['n_classes']} classes, {TAX_MAX_LEN} tokens), "
+        f"{TAX_EPOCHS} epochs at batch size {TAX_BATCH_SIZE}, no early stopping on either side. Runs are interleaved "
+        "(skltext, Keras, skltext, Keras) and each contender keeps its faster run. Median epoch: epochs 2 and "
+        f"later. Predict: best of 3 over the {first['n_docs']:,} documents; the hand-written model predicts "
+        f"with batch_size={TAX_KERAS_PREDICT['batch_size']}, skltext with its own default, and in the last row of "
+        f"each model with predict__batch_size={TAX_KERAS_PREDICT['batch_size']}, so both predict in the same "
+        "batches."), "",
+        *table(["backend", "model", "contender", "epoch 1 s", "median epoch s", "ratio to Keras (fit)", "predict s",
+                "ratio to Keras (predict)"], rows),
+        "", *_missing_note(runs), "",
+    ]
+
+
+def defaults_lines(raw):
+    runs = _runs(raw, "defaults")
+    if not runs:
+        return []
+    reference_run = raw["runs"].get(f"defaults/{REFERENCE[0]}", {})
+    reference = next((row["median_epoch_s"] for row in reference_run.get("rows", ()) if row["key"] == REFERENCE[1]),
+                     None)
+    rows = []
+    for run in runs:
+        for row in run["rows"]:
+            faster = "–" if not reference or not row["median_epoch_s"] else f"{reference / row['median_epoch_s']:.1f}x"
+            rows.append([run["backend"], f"({row['key']}) {row['contender']}", row.get("training", "–"),
+                         _s(row["median_epoch_s"]), faster, row["epochs_run"], _s(row["fit_s"], 1),
+                         _s(row["macro_f1"], 3), _s(row["accuracy"], 3)])
+    first = runs[0]
+    return [
+        "## Defaults against the user's Keras setup", "",
+        (f"{first['n_docs']:,} synthetic documents of 10 to 40 tokens, {N_CLASSES} classes with weights 1/k² "
+        f"(long tail); a {'stratified ' if first['stratified'] else ''}10% test split ({first['n_test']:,} "
+        f"documents); all contenders train on the other {first['n_train']:,} for at most {first['max_epochs']} "
+        "epochs, with early stopping on a 10% validation part (patience 2 for (a) and (b), skltext's default 3 for "
+         "(c) and (d)). (a) and (b): "
+        f"TextTokenizer(max_words={USER_KERAS['max_words']:,}, max_len={USER_KERAS['max_len']}), "
+        f"Embedding({USER_KERAS['max_words'] + 2:,}, {USER_KERAS['embedding_dim']}) -> "
+        f"LSTM({USER_KERAS['units']}) x {USER_KERAS['num_layers']} -> softmax, Adam, batch "
+        f"{USER_KERAS['batch_size']}, validation_split={USER_KERAS['validation_split']}, EarlyStopping(patience="
+        f"{USER_KERAS['patience']}, restore_best_weights=True). (c) "
+        f"LSTMClassifier({', '.join(f'{k}={v!r}' for k, v in DEFAULTS_CONTENDERS['c']['params'].items())}) and "
+        "(d) LSTMClassifier() after TextTokenizer(), both with epochs and random_state=0 only otherwise. "
+        f"'x faster' is the median epoch time of ({REFERENCE[1]}) on {REFERENCE[0]} divided by the row's. "
+        "Fit s includes tokenizing."), "",
+        *table(["backend", "contender", "trained with batch size", "median epoch s", "x faster than (a) on TensorFlow",
+                "epochs run", "fit s (total)", "test macro-F1", "test accuracy"], rows),
+        "", *_missing_note(runs), "",
+    ]
+
+
+def scale_lines(raw):
+    runs = _runs(raw, "scale")
+    if not runs:
+        return []
+    rows = []
+    for run in runs:
+        for stage in run["rows"]:
+            rows.append([run["backend"], stage["stage"], _s(stage["seconds"], 1), f"{stage['peak_rss_mib']:,.0f}",
+                         "yes" if stage["peak_rss_mib"] < 4096 else "no"])
+    first = runs[0]
+    return [
+        "## Scale", "",
+        (f"{first['n_docs']:,} synthetic documents (10 to 40 tokens) through TextTokenizer().fit_transform, one "
+        f"epoch of LSTMClassifier({', '.join(f'{k}={v!r}' for k, v in SCALE_PARAMS.items())}) (defaults otherwise, "
+        "so 10% is held out for early stopping) and predict_proba on all documents. Peak memory is the worker "
+        "process's peak resident set size after each stage (it includes the Keras backend itself)."), "",
+        *table(["backend", "stage", "seconds", "peak memory MiB", "under 4 GB"], rows),
+        "", *_missing_note(runs), "",
+    ]
+
+
+def latency_lines(raw):
+    runs = _runs(raw, "latency")
+    if not runs:
+        return []
+    rows = [[run["backend"], row["model"], _s(row["median_ms"], 1), _s(row["p95_ms"], 1), f"{row['docs_per_s']:,.0f}",
+             row.get("training", "–")] for run in runs for row in run["rows"]]
+    first = runs[0]
+    return [
+        "## Inference latency and throughput", "",
+        (f"Pipelines TextTokenizer() -> model ({', '.join(f'{k}={v!r}' for k, v in LATENCY_PARAMS.items())}, "
+        f"defaults otherwise) fitted on {first['n_docs']:,} documents. Single document: "
+        f"pipe.predict_proba([doc]) on {LATENCY_CALLS} different documents after {LATENCY_WARMUP} warm-up calls. "
+        f"Batch: pipe.predict_proba on all {first['n_docs']:,} documents, best of {BATCH_REPEATS}."), "",
+        *table(["backend", "model", "single doc median ms", "single doc p95 ms", "batch docs/s", "trained with batch size"], rows),
+        "", *_missing_note(runs), "",
+    ]
+
+
+def render(raw):
+    """speed.md from the merged results."""
+    versions = {}
+    for run in raw["runs"].values():
+        versions.update({name: value for name, value in run.get("versions", {}).items() if value})
+    backend_line = ", ".join(f"{name} {installed(name) or 'not installed'}" for name in BACKENDS)
+    header = [line for line in environment_lines() if not line.startswith("- Keras backend")]
+    lines = [
+        "# Speed: wrapper tax, defaults against a hand-written Keras setup, scale, latency", "",
+        f"Reproduce: `{raw.get('command', 'python benchmarks/bench_speed.py')}`", "",
+        *header,
+        f"- Keras backends: each table row names its own; {backend_line}",
+        "- runs finished (UTC): " + ", ".join(f"{key} {run['finished']}" for key, run in raw["runs"].items()
+                                            if run.get("status") == "ok"),
+        "",
+        "Times are wall-clock seconds on the machine above; nothing is asserted.", "",
+    ]
+    for section_lines in (tax_lines, defaults_lines, scale_lines, latency_lines):
+        lines += section_lines(raw)
+    text = "\n".join(lines).rstrip() + "\n"
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "speed.md").write_text(text)
+
+
+def _names(value, allowed, what):
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown {what} {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    return names
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, of {', '.join(SECTIONS)}")
+    parser.add_argument("--backends", default="tensorflow,jax", help=f"comma-separated, of {', '.join(BACKENDS)}")
+    parser.add_argument("--n-docs", type=int, default=100_000, help="documents of the defaults section")
+    parser.add_argument("--scale-docs", type=int, default=700_000, help="documents of the scale section")
+    parser.add_argument("--epochs", type=int, default=8, help="maximum epochs of the defaults section")
+    parser.add_argument("--tax-docs", type=int, default=20_000, help="documents of the tax section")
+    parser.add_argument("--latency-docs", type=int, default=20_000, help="documents of the latency section")
+    parser.add_argument("--table-only", action="store_true", help="re-render speed.md from speed.json")
+    parser.add_argument("--worker", choices=SECTIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--backend", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    return parser
+
+
+def main():
+    parser = build_parser()
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return 0
+    try:
+        sections = _names(args.sections, SECTIONS, "section")
+        backends = _names(args.backends, BACKENDS, "backend")
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
+    if args.table_only:
+        if not RAW.exists():
+            parser.error(f"{RAW} not found: run the benchmark first")
+        render(json.loads(RAW.read_text()))
+        return 0
+    raw, failed = run_workers(args, sections, backends)
+    render(raw)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
