@@ -1,7 +1,7 @@
 """Keras LSTM and CNN text classifiers as first-class scikit-learn estimators."""
 
 from .embeddings import WordVectors, load_word_vectors, train_word_vectors
-from .exceptions import ModelVersionError, NonFiniteLossError, TrainingInterruptedWarning
+from .exceptions import ModelVersionError, NonFiniteLossError, SlowSettingWarning, TrainingInterruptedWarning
 from .models import CNNClassifier, LSTMClassifier
 from .persistence import load_model, save_model
 from .text import TextTokenizer
@@ -20,6 +20,7 @@ __all__ = [
     "save_model",
     "load_model",
     "NonFiniteLossError",
+    "SlowSettingWarning",
     "TrainingInterruptedWarning",
     "ModelVersionError",
     "__version__",

@@ -1,6 +1,6 @@
 """Exceptions and warnings that skltext raises for its own conditions."""
 
-__all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "ModelVersionError"]
+__all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "ModelVersionError", "SlowSettingWarning"]
 
 
 class NonFiniteLossError(FloatingPointError, ValueError):
@@ -17,3 +17,7 @@ class TrainingInterruptedWarning(UserWarning):
 
 class ModelVersionError(ValueError):
     """The saved model was written by an incompatible skltext version or file format."""
+
+
+class SlowSettingWarning(UserWarning):
+    """A chosen setting is known to make training much slower; the message says which and why."""

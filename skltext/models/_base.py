@@ -9,6 +9,7 @@ scikeras or Keras upgrade that breaks it is caught.
 """
 
 import difflib
+import math
 from numbers import Integral, Real
 
 import keras
@@ -29,10 +30,11 @@ from ._faults import guarded_fit, prediction_lock
 from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
+from ._length_buckets import LengthBuckets, predict_by_width
 from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
 from ._validation_split import stratified_holdout
 
-__all__ = ["BaseTextClassifier", "fill_shared_doc"]
+__all__ = ["BaseTextClassifier", "auto_batch_size", "fill_shared_doc"]
 
 # Prefixes of nested parameters: ``optimizer__beta_1=0.8``, ``loss__gamma=1.0``,
 # ``fit__shuffle=False``, ``predict__batch_size=1024``; ``callbacks__`` as scikeras routes it.
@@ -45,6 +47,17 @@ _RESERVED_FIT_ARGUMENTS = {
 }
 
 _OUTPUT_ACTIVATION = {"binary": "sigmoid", "multiclass": "softmax", "multilabel-indicator": "sigmoid"}
+
+# batch_size='auto': (training rows below, batch size). Small data keeps many updates per
+# epoch; on large data bigger batches use the CPU better (see benchmarks/results/speed.md).
+_AUTO_BATCH_SIZES = ((10_000, 64), (50_000, 128), (math.inf, 256))
+# Rows per prediction batch unless predict__batch_size says otherwise.
+_PREDICT_BATCH_SIZE = 1024
+
+
+def auto_batch_size(n_samples):
+    """The batch size ``batch_size='auto'`` picks for ``n_samples`` training rows."""
+    return next(size for below, size in _AUTO_BATCH_SIZES if n_samples < below)
 
 
 def _never(estimator):
@@ -78,7 +91,7 @@ class BaseTextClassifier(KerasClassifier):
         "class_weight": [dict, StrOptions({"balanced", "balanced_log"}), None],
         "class_weight_mu": [Interval(Real, 0, None, closed="neither")],
         "balanced_batches": ["boolean"],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -367,6 +380,8 @@ class BaseTextClassifier(KerasClassifier):
             raise ValueError(f"Only one class has a non-zero sample_weight; {type(self).__name__} "
                              "needs at least two classes to learn from.")
         sample_weight = self._sample_weight_with_class_weight(codes, sample_weight)
+        self.batch_size_ = auto_batch_size(len(X)) if self.batch_size == "auto" else self.batch_size
+        self._choose_reading_mode(len(X))
         callbacks = list(self._fit_callbacks)
         validation_data = early_stopping = None
         if self.early_stopping:
@@ -384,12 +399,18 @@ class BaseTextClassifier(KerasClassifier):
         fit_args = {"verbose": self.verbose, **fit_args, **kwargs}
         if self.balanced_batches:
             # Batches are drawn anew each epoch from the training part only; validation is untouched.
-            data = {"x": BalancedBatches(X, y, sample_weight, batch_size=self.batch_size, rng=self._rng)}
-            # The rows are drawn in random order already; Keras' shuffle of the batch order would
+            data = {"x": BalancedBatches(X, y, sample_weight, batch_size=self.batch_size_, rng=self._rng)}
+        elif self._reads_in_length_buckets():
+            data = {"x": LengthBuckets(X, y, sample_weight, batch_size=self.batch_size_, rng=self._rng)}
+            if validation_data is not None:
+                validation_data = LengthBuckets(*validation_data, *[None] * (3 - len(validation_data)),
+                                                batch_size=self.batch_size_, rng=None)
+        else:
+            data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": self.batch_size_}
+        if "x" in data and "y" not in data:
+            # These batches come in random order already; Keras' shuffle of the batch order would
             # draw from Python's global `random`, which other threads (a Dask worker's) use too.
             fit_args.setdefault("shuffle", False)
-        else:
-            data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": self.batch_size}
         # A non-finite loss or an interruption leaves the estimator fitted with a finished
         # epoch's weights or not fitted at all; see _faults.
         guarded_fit(self, dict(**data, validation_data=validation_data, epochs=initial_epoch + epochs,
@@ -406,7 +427,28 @@ class BaseTextClassifier(KerasClassifier):
         monitored = self.history_.get("val_loss")
         self.best_epoch_ = int(np.argmin(monitored)) + 1 if monitored else self.n_iter_
 
+    def _choose_reading_mode(self, n_samples):
+        """Set the fitted attributes that say how ``n_samples`` training documents are read."""
+
+    def _reads_in_length_buckets(self):
+        """Whether fit and predict read documents in length buckets (see _length_buckets)."""
+        return False
+
     # -------------------------------------------------------------- predict
+
+    def _predict_raw(self, X, **kwargs):
+        # Replaces scikeras' version: one compiled call per batch (predict_on_batch) instead of
+        # Keras' predict loop, which costs milliseconds per call even for a single document.
+        X, _ = self._validate_data(X=X, y=None)
+        X = self.feature_encoder_.transform(X)
+        predict_args = {**self._routed("predict"), **kwargs}
+        batch_size = predict_args.pop("batch_size", _PREDICT_BATCH_SIZE)
+        if predict_args:  # callbacks, verbose or steps: only Keras' loop honours them
+            def predict_batch(x):
+                return self.model_.predict(x, batch_size=len(x), **predict_args)
+        else:
+            predict_batch = self.model_.predict_on_batch
+        return predict_by_width(predict_batch, X, batch_size=batch_size, bucketed=self._reads_in_length_buckets())
 
     def predict_proba(self, X):
         """Probability estimates, shaped as scikit-learn expects.
@@ -531,8 +573,12 @@ default='auto'
         equally often; re-drawn every epoch, so over-sampled rare documents
         differ between epochs. The early-stopping validation data keeps its
         natural class distribution.
-    batch_size : int, default=64
-        Documents per gradient step (and per prediction batch).
+    batch_size : int or 'auto', default='auto'
+        Documents per gradient step. 'auto' takes 64 below 10,000 training
+        documents, 128 below 50,000 and 256 from there on: small data keeps
+        many updates per epoch, and on large data bigger batches train
+        several times faster per epoch. The value used is ``batch_size_``.
+        Prediction runs in batches of 1024 (``predict__batch_size`` changes it).
     epochs : int, default=20
         Maximum number of passes over the training data.
     early_stopping : bool, default=True
@@ -587,6 +633,8 @@ SHARED_ATTRIBUTES_DOC = """\
         The trained network.
     history_ : dict of str to list of float
         Per-epoch training and validation ('val_' prefix) loss and metrics.
+    batch_size_ : int
+        Documents per gradient step used in the last ``fit``.
     n_iter_ : int
         Epochs run.
     best_epoch_ : int

@@ -140,7 +140,7 @@ class CNNClassifier(BaseTextClassifier):
         class_weight=None,
         class_weight_mu=0.15,
         balanced_batches=False,
-        batch_size=64,
+        batch_size="auto",
         epochs=20,
         early_stopping=True,
         validation_fraction=0.1,

@@ -1,0 +1,142 @@
+"""Reading documents in length buckets: recurrent layers skip most of the padding.
+
+A pre-padded id matrix is as wide as its longest document (or ``max_len``),
+so a recurrent layer steps through every padding column of a short document.
+Here each document gets a reading width: its length rounded up to a multiple
+of ``BUCKET_STEP`` columns. Batches hold documents of one width only and keep
+just their last ``width`` columns, cutting the leading padding. A document is
+read at the same width in training, validation and prediction, whatever
+documents share its batch, so predictions do not depend on batch composition.
+"""
+
+import math
+
+import keras
+import numpy as np
+
+__all__ = ["BUCKET_STEP", "LengthBuckets", "predict_by_width", "reading_widths"]
+
+# Coarse enough to keep the number of distinct batch shapes (one compiled
+# function each under JAX) small, fine enough to cut most padding.
+BUCKET_STEP = 8
+
+
+def reading_widths(X):
+    """Columns each row of a pre-padded id matrix is read with.
+
+    The width covers everything from a row's first non-zero id to its end,
+    rounded up to a multiple of ``BUCKET_STEP`` (at least one step, at most
+    the matrix width). A post-padded row starts with a token, so it is read
+    whole: correct, only not faster.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, sequence_length)
+
+    Returns
+    -------
+    widths : ndarray of shape (n_samples,) of int
+    """
+    n_columns = X.shape[1]
+    nonzero = X != 0
+    first = np.where(nonzero.any(axis=1), nonzero.argmax(axis=1), n_columns)
+    steps = np.maximum(1, -(-(n_columns - first) // BUCKET_STEP))
+    return np.minimum(steps * BUCKET_STEP, n_columns)
+
+
+class LengthBuckets(keras.utils.PyDataset):
+    """Batches of documents of one reading width, trimmed to that width.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, sequence_length)
+    y : ndarray
+        Encoded target, as the Keras model takes it.
+    sample_weight : ndarray of shape (n_samples,) or None
+    batch_size : int
+    rng : numpy.random.Generator or None
+        Shuffles the rows within each width and the order of the batches
+        every epoch, and tops up the last batch of each width with rows of
+        that width drawn at random, so that all batches have the same size
+        (under JAX every batch shape is compiled separately). None keeps the
+        rows in order and the batches as they fall (validation data).
+    """
+
+    def __init__(self, X, y, sample_weight, *, batch_size, rng):
+        super().__init__()
+        self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.batch_size = batch_size
+        self.rng = rng
+        self.widths = reading_widths(X)
+        self.groups = [np.flatnonzero(self.widths == width) for width in np.unique(self.widths)]
+        self.draw()
+
+    def draw(self):
+        """Cut the rows of each width into batches and order the batches for the next epoch."""
+        batches = []
+        for rows in self.groups:
+            if self.rng is not None:
+                rows = self.rng.permutation(rows)
+                shortfall = -len(rows) % self.batch_size
+                rows = np.concatenate([rows, self.rng.choice(rows, size=shortfall)])
+            batches += [rows[start:start + self.batch_size] for start in range(0, len(rows), self.batch_size)]
+        if self.rng is not None:
+            batches = [batches[i] for i in self.rng.permutation(len(batches))]
+        # The TensorFlow backend fixes the batch shapes from the first two batches; two
+        # different widths there make it accept any width.
+        for i in range(1, len(batches)):
+            if self.widths[batches[i][0]] != self.widths[batches[0][0]]:
+                batches[1], batches[i] = batches[i], batches[1]
+                break
+        self.batches = batches
+
+    def on_epoch_end(self):
+        if self.rng is not None:
+            self.draw()
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, index):
+        rows = self.batches[index]
+        x = self.X[rows, self.X.shape[1] - self.widths[rows[0]]:]
+        if self.sample_weight is None:
+            return x, self.y[rows]
+        return x, self.y[rows], self.sample_weight[rows]
+
+
+def predict_by_width(predict_batch, X, *, batch_size, bucketed):
+    """Outputs of ``predict_batch`` for every row of X, computed in chunks.
+
+    Chunks hold at most ``batch_size`` rows of one reading width (with
+    ``bucketed``; else the full width). A smaller chunk is padded with
+    copies of its first row up to a power of two, so the network sees few
+    distinct batch shapes, each compiled once.
+
+    Parameters
+    ----------
+    predict_batch : callable
+        Network outputs (ndarray) for one batch of ids.
+    X : ndarray of shape (n_samples, sequence_length)
+    batch_size : int
+    bucketed : bool
+
+    Returns
+    -------
+    outputs : ndarray of shape (n_samples, n_outputs)
+    """
+    widths = reading_widths(X) if bucketed else np.full(len(X), X.shape[1])
+    outputs = None
+    for width in np.unique(widths):
+        rows = np.flatnonzero(widths == width)
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start:start + batch_size]
+            x = X[chunk, X.shape[1] - width:]
+            padded_size = min(batch_size, 2 ** math.ceil(math.log2(len(chunk))))
+            if padded_size > len(chunk):
+                x = np.concatenate([x, np.repeat(x[:1], padded_size - len(chunk), axis=0)])
+            result = np.asarray(predict_batch(x))[:len(chunk)]
+            if outputs is None:
+                outputs = np.empty((len(X), *result.shape[1:]), dtype=result.dtype)
+            outputs[chunk] = result
+    return outputs

@@ -1,0 +1,131 @@
+"""Settings that keep training and prediction fast: batch size, length buckets, fused kernels, warnings."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from skltext import LSTMClassifier, TextTokenizer
+from skltext.exceptions import SlowSettingWarning
+from skltext.models import _slow_settings
+from skltext.models._base import auto_batch_size
+from skltext.models._length_buckets import BUCKET_STEP, LengthBuckets, reading_widths
+
+from .conftest import tiny
+
+
+@pytest.fixture(scope="module")
+def varied_lengths():
+    """Pre-padded ids of documents from 1 to 30 tokens, with a learnable label."""
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 31, size=240)
+    labels = np.array(["short", "long"])[(lengths > 15).astype(int)]
+    docs = [" ".join(rng.choice(["a", "b", "c", "d"], size=n)) + (" zz" if label == "long" else "")
+            for n, label in zip(lengths, labels)]
+    return TextTokenizer(max_len=32).fit_transform(docs), labels
+
+
+def test_auto_batch_size_grows_with_the_training_set():
+    assert [auto_batch_size(n) for n in (1, 9_999, 10_000, 49_999, 50_000, 10**6)] == [64, 64, 128, 128, 256, 256]
+
+
+def test_default_lstm_keeps_the_fused_kernel_settings(varied_lengths):
+    # cuDNN (GPU) needs tanh/sigmoid, no recurrent dropout, no unrolling, a bias and, with
+    # pre-padding, no mask; the default must keep all of them.
+    X, y = varied_lengths
+    clf = LSTMClassifier(epochs=1, random_state=0).fit(X, y)
+    config = clf.model_.get_layer("lstm_0").get_config()
+    assert (config["activation"], config["recurrent_activation"]) == ("tanh", "sigmoid")
+    assert config["recurrent_dropout"] == 0 and not config["unroll"] and config["use_bias"]
+    assert clf.model_.get_layer("lstm_0").use_cudnn == "auto"
+    assert not clf.model_.get_layer("embedding").get_config()["mask_zero"]
+    assert clf.batch_size_ == 64 and clf.bucket_by_length_ is False  # small data: 'auto' keeps both off
+
+
+def test_reading_widths_cut_leading_padding_to_whole_steps():
+    X = np.zeros((4, 20), dtype=np.int32)
+    X[0, -3:] = 5      # 3 tokens -> one step
+    X[1, -9:] = 5      # 9 tokens -> two steps
+    X[2, :] = 5        # full row
+    # row 3 is empty: still one step, so the network gets a non-empty sequence
+    assert reading_widths(X).tolist() == [BUCKET_STEP, 2 * BUCKET_STEP, 20, BUCKET_STEP]
+    post_padded = np.zeros((1, 20), dtype=np.int32)
+    post_padded[0, :3] = 5
+    assert reading_widths(post_padded).tolist() == [20]
+
+
+def test_training_buckets_hold_one_width_each_and_cover_every_row(varied_lengths):
+    X, y = varied_lengths
+    buckets = LengthBuckets(X, y, None, batch_size=16, rng=np.random.default_rng(0))
+    widths = reading_widths(X)
+    seen = []
+    for index in range(len(buckets)):
+        x, _ = buckets[index]
+        rows = buckets.batches[index]
+        assert len(rows) == 16  # topped up: one batch shape per width
+        assert set(widths[rows]) == {x.shape[1]}
+        assert np.array_equal(x, X[rows, -x.shape[1]:]) and not X[rows, :-x.shape[1]].any()
+        seen.extend(rows)
+    assert set(seen) == set(range(len(X)))
+    assert buckets[0][0].shape[1] != buckets[1][0].shape[1]
+
+
+def test_validation_buckets_keep_every_row_once(varied_lengths):
+    X, y = varied_lengths
+    buckets = LengthBuckets(X, y, np.ones(len(y)), batch_size=16, rng=None)
+    rows = np.concatenate(buckets.batches)
+    assert sorted(rows) == list(range(len(X)))
+    assert len(buckets[0]) == 3  # sample weights travel with the batch
+
+
+@pytest.mark.estimator
+def test_bucketed_predictions_do_not_depend_on_the_batch(varied_lengths):
+    X, y = varied_lengths
+    clf = tiny(LSTMClassifier, bucket_by_length=True).fit(X, y)
+    assert clf.bucket_by_length_ is True and clf.model_.input_shape == (None, None)
+    together = clf.predict_proba(X)
+    alone = np.concatenate([clf.predict_proba(X[i:i + 1]) for i in range(0, len(X), 20)])
+    np.testing.assert_allclose(together[::20], alone, atol=1e-5)
+    assert clf.score(X, y) > 0.6
+
+
+def test_balanced_batches_read_documents_whole(varied_lengths):
+    X, y = varied_lengths
+    clf = tiny(LSTMClassifier, bucket_by_length=True, balanced_batches=True, epochs=1).fit(X, y)
+    assert clf.bucket_by_length_ is False
+
+
+def test_predict_matches_keras_predict_and_honours_routed_arguments(varied_lengths):
+    X, y = varied_lengths
+    clf = tiny(LSTMClassifier, bucket_by_length=False, epochs=1).fit(X, y)
+    expected = clf.model_.predict(X, verbose=0)
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], expected[:, 0], atol=1e-6)
+    routed = clf.set_params(predict__batch_size=7, predict__verbose=0)
+    np.testing.assert_allclose(routed.predict_proba(X)[:, 1], expected[:, 0], atol=1e-6)
+
+
+def test_recurrent_dropout_on_an_accelerator_warns_once(varied_lengths, monkeypatch):
+    monkeypatch.setattr(_slow_settings, "_already_warned", set())
+    monkeypatch.setattr(_slow_settings, "accelerator_available", lambda: True)
+    X, y = varied_lengths
+    with pytest.warns(SlowSettingWarning, match="recurrent_dropout=0.1.*cuDNN"):
+        tiny(LSTMClassifier, recurrent_dropout=0.1, epochs=1).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SlowSettingWarning)
+        tiny(LSTMClassifier, recurrent_dropout=0.1, epochs=1).fit(X, y)
+
+
+def test_no_slow_setting_warning_on_cpu_defaults(monkeypatch):
+    monkeypatch.setattr(_slow_settings, "_already_warned", set())
+    monkeypatch.setattr(_slow_settings, "accelerator_available", lambda: False)
+    monkeypatch.setattr(_slow_settings, "_backend", lambda: "jax")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SlowSettingWarning)
+        _slow_settings.warn_slow_recurrent_settings("LSTMClassifier", recurrent_dropout=0.2)
+
+
+def test_torch_backend_warns_for_recurrent_layers(monkeypatch):
+    monkeypatch.setattr(_slow_settings, "_already_warned", set())
+    monkeypatch.setattr(_slow_settings, "_backend", lambda: "torch")
+    with pytest.warns(SlowSettingWarning, match="torch backend.*JAX"):
+        _slow_settings.warn_slow_recurrent_settings("LSTMClassifier", recurrent_dropout=0.0)
