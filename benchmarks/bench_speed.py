@@ -396,7 +396,9 @@ def installed(backend):
 
 
 def run_workers(args, sections, backends):
+    """Run each (section, backend) in its own process; merge its rows into speed.json as they come."""
     raw = json.loads(RAW.read_text()) if RAW.exists() else {"runs": {}}
+    options, commit = size_options(args), source_commit()
     failed = []
     for section in sections:
         for backend in backends:
@@ -404,40 +406,58 @@ def run_workers(args, sections, backends):
             if installed(backend) is None:
                 log(f"{key}: {backend} not installed, skipped")
                 raw["runs"][key] = {"section": section, "backend": backend, "status": "not installed"}
-                continue
-            with tempfile.TemporaryDirectory() as folder:
-                out = Path(folder) / "rows.json"
-                command = [sys.executable, str(Path(__file__).resolve()), "--worker", section, "--backend", backend,
-                           "--out", str(out), *worker_options(args)]
-                env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
-                log(f"{key}: starting")
-                start = time.perf_counter()
-                code = subprocess.call(command, env=env, cwd=Path(__file__).resolve().parent)
-                if code or not out.exists():
-                    log(f"{key}: failed (exit {code})")
+            else:
+                result = run_worker(section, backend, args)
+                if result is None:
                     failed.append(key)
                     continue
-                raw["runs"][key] = {**json.loads(out.read_text()), "status": "ok"}
-                log(f"{key}: done in {time.perf_counter() - start:.0f} s")
-            raw["command"] = reproduce_command(args)
+                raw["runs"][key] = {**result, "status": "ok", "options": options, "commit": commit}
             RESULTS.mkdir(exist_ok=True)
             RAW.write_text(json.dumps(raw, indent=1))
     return raw, failed
 
 
+def run_worker(section, backend, args):
+    """One worker process under KERAS_BACKEND=backend; its result, or None when it failed."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "rows.json"
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", section, "--backend", backend,
+                   "--out", str(out), *worker_options(args)]
+        env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        log(f"{section}/{backend}: starting")
+        start = time.perf_counter()
+        code = subprocess.call(command, env=env, cwd=Path(__file__).resolve().parent)
+        if code or not out.exists():
+            log(f"{section}/{backend}: failed (exit {code})")
+            return None
+        log(f"{section}/{backend}: done in {time.perf_counter() - start:.0f} s")
+        return json.loads(out.read_text())
+
+
+def source_commit():
+    """The checked-out commit, marked when skltext/ differs from it (the timings depend on the code)."""
+    def git(*arguments):
+        return subprocess.run(["git", *arguments], cwd=Path(__file__).resolve().parent, capture_output=True,
+                              check=False, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return None
+    return commit + (" with uncommitted changes" if git("status", "--porcelain", "--", "../skltext") else "")
+
+
+SIZE_OPTIONS = ("n_docs", "scale_docs", "epochs", "tax_docs", "latency_docs")
+
+
 def worker_options(args):
-    return ["--n-docs", str(args.n_docs), "--scale-docs", str(args.scale_docs), "--epochs", str(args.epochs),
-            "--tax-docs", str(args.tax_docs), "--latency-docs", str(args.latency_docs)]
+    return [part for name in SIZE_OPTIONS for part in (f"--{name.replace('_', '-')}", str(getattr(args, name)))]
 
 
-def reproduce_command(args):
+def size_options(args):
+    """The size options that differ from their defaults, as command-line text (leading space)."""
     defaults = build_parser().parse_args([])
-    parts = ["python benchmarks/bench_speed.py"]
-    for name in ("sections", "backends", "n_docs", "scale_docs", "epochs", "tax_docs", "latency_docs"):
-        value = getattr(args, name)
-        if value != getattr(defaults, name):
-            parts.append(f"--{name.replace('_', '-')} {value}")
-    return " ".join(parts)
+    return "".join(f" --{name.replace('_', '-')} {getattr(args, name)}" for name in SIZE_OPTIONS
+                   if getattr(args, name) != getattr(defaults, name))
 
 
 # ------------------------------------------------------------------ tables
@@ -511,7 +531,8 @@ def defaults_lines(raw):
     rows = []
     for run in runs:
         for row in run["rows"]:
-            faster = "–" if not reference or not row["median_epoch_s"] else f"{reference / row['median_epoch_s']:.1f}x"
+            epoch = row["median_epoch_s"]
+            faster = "–" if not reference or not epoch else f"{reference / epoch:.1f}x"
             rows.append([run["backend"], f"({row['key']}) {row['contender']}", row.get("training", "–"),
                          _s(row["median_epoch_s"]), faster, row["epochs_run"], _s(row["fit_s"], 1),
                          _s(row["macro_f1"], 3), _s(row["accuracy"], 3)])
@@ -572,7 +593,8 @@ def latency_lines(raw):
         f"defaults otherwise) fitted on {first['n_docs']:,} documents. Single document: "
         f"pipe.predict_proba([doc]) on {LATENCY_CALLS} different documents after {LATENCY_WARMUP} warm-up calls. "
         f"Batch: pipe.predict_proba on all {first['n_docs']:,} documents, best of {BATCH_REPEATS}."), "",
-        *table(["backend", "model", "single doc median ms", "single doc p95 ms", "batch docs/s", "trained with batch size"], rows),
+        *table(["backend", "model", "single doc median ms", "single doc p95 ms", "batch docs/s",
+                "trained with batch size"], rows),
         "", *_missing_note(runs), "",
     ]
 
@@ -584,13 +606,22 @@ def render(raw):
         versions.update({name: value for name, value in run.get("versions", {}).items() if value})
     backend_line = ", ".join(f"{name} {installed(name) or 'not installed'}" for name in BACKENDS)
     header = [line for line in environment_lines() if not line.startswith("- Keras backend")]
+    done = {key: run for key, run in raw["runs"].items() if run.get("status") == "ok"}
+    options = {run.get("options", "") for run in done.values()}
+    commits = {run.get("commit") for run in done.values()} - {None}
+    if len(options) <= 1:
+        reproduce = [f"Reproduce: `python benchmarks/bench_speed.py{''.join(options)}`"]
+    else:  # sections kept from runs with other sizes
+        reproduce = ["Reproduce, per section and backend:", "",
+                     *(f"- {key}: `python benchmarks/bench_speed.py --sections {run['section']} --backends "
+                       f"{run['backend']}{run.get('options', '')}`" for key, run in done.items())]
     lines = [
         "# Speed: wrapper tax, defaults against a hand-written Keras setup, scale, latency", "",
-        f"Reproduce: `{raw.get('command', 'python benchmarks/bench_speed.py')}`", "",
+        *reproduce, "",
         *header,
+        *([f"- skltext source: commit {', '.join(sorted(commits))}"] if commits else []),
         f"- Keras backends: each table row names its own; {backend_line}",
-        "- runs finished (UTC): " + ", ".join(f"{key} {run['finished']}" for key, run in raw["runs"].items()
-                                            if run.get("status") == "ok"),
+        "- runs finished (UTC): " + ", ".join(f"{key} {run['finished']}" for key, run in done.items()),
         "",
         "Times are wall-clock seconds on the machine above; nothing is asserted.", "",
     ]
