@@ -41,7 +41,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
-from _common import RESULTS, environment_lines
+from _common import RESULTS, best_of, environment_lines
 
 RAW = RESULTS / "speed.json"
 SECTIONS = ("tax", "defaults", "scale", "latency")
@@ -146,15 +146,6 @@ def make_timer():
     return EpochTimer()
 
 
-def best_time(function, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def log(message):
     print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
 
@@ -238,10 +229,10 @@ def run_tax(args):
                     best[contender] = summary
                 fitted[contender] = model
         skl, raw = fitted["skltext"], fitted["keras"]
-        best["skltext"]["predict_s"] = best_time(partial(skl.predict_proba, X), 3)
-        best["keras"]["predict_s"] = best_time(partial(raw.predict, X, verbose=0, **TAX_KERAS_PREDICT), 3)
+        best["skltext"]["predict_s"] = best_of(partial(skl.predict_proba, X), 3)
+        best["keras"]["predict_s"] = best_of(partial(raw.predict, X, verbose=0, **TAX_KERAS_PREDICT), 3)
         skl.set_params(**TAX_SKLTEXT_PREDICT_LIKE_KERAS)
-        predict_like_keras = best_time(partial(skl.predict_proba, X), 3)
+        predict_like_keras = best_of(partial(skl.predict_proba, X), 3)
         rows.append({"model": model_name, "contender": "skltext", **best["skltext"],
                      "predict_s_at_keras_batch": predict_like_keras, "missing_params": missing[model_name]})
         rows.append({"model": model_name, "contender": "hand-written Keras", **best["keras"],
@@ -345,7 +336,7 @@ def run_latency(args):
             start = time.perf_counter()
             pipe.predict_proba([document])
             single.append(time.perf_counter() - start)
-        batch_s = best_time(partial(pipe.predict_proba, texts), BATCH_REPEATS)
+        batch_s = best_of(partial(pipe.predict_proba, texts), BATCH_REPEATS)
         row = {"model": model_name, "median_ms": 1000 * float(np.median(single)),
                "p95_ms": 1000 * float(np.percentile(single, 95)), "batch_docs": len(texts), "batch_s": batch_s,
                "docs_per_s": len(texts) / batch_s, "training": reading(pipe[-1]),
