@@ -55,6 +55,7 @@ BACKENDS = ("tensorflow", "jax", "torch")
 # tax: identical work on both sides. bucket_by_length=False keeps the LSTM's
 # batches the same as the hand-written model's.
 TAX_EPOCHS = 3
+TAX_ROUNDS = 3  # A, B, A, B, A, B: the smallest of each side's medians is kept
 TAX_BATCH_SIZE = 128
 TAX_MAX_LEN = 40
 TAX_SKLTEXT = {
@@ -213,7 +214,7 @@ def run_tax(args):
         params, missing[model_name] = supported(estimator_class, TAX_SKLTEXT[model_name])
         best = {"skltext": None, "keras": None}
         fitted = {}
-        for round_ in range(2):  # A, B, A, B: drift in machine load hits both alike
+        for round_ in range(TAX_ROUNDS):  # interleaved: drift in machine load hits both alike
             for contender in ("skltext", "keras"):
                 timer = make_timer()
                 start = time.perf_counter()
