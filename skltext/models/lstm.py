@@ -233,7 +233,7 @@ class LSTMClassifier(BaseTextClassifier):
         self.bucket_by_length_ = wanted and not self.balanced_batches
 
     def _reads_in_length_buckets(self):
-        return self.bucket_by_length_
+        return getattr(self, "bucket_by_length_", False)
 
     def _check_params(self):
         super()._check_params()
