@@ -576,8 +576,9 @@ default='auto'
     batch_size : int or 'auto', default='auto'
         Documents per gradient step. 'auto' takes 64 below 10,000 training
         documents, 128 below 50,000 and 256 from there on: small data keeps
-        many updates per epoch, and on large data bigger batches train
-        several times faster per epoch. The value used is ``batch_size_``.
+        many updates per epoch, and on large data bigger batches make an
+        epoch faster (see benchmarks/results/speed.md). The value used is
+        ``batch_size_``.
         Prediction runs in batches of 1024 (``predict__batch_size`` changes it).
     epochs : int, default=20
         Maximum number of passes over the training data.
