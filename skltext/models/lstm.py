@@ -130,9 +130,9 @@ class LSTMClassifier(BaseTextClassifier):
     bucket_by_length : bool or 'auto', default='auto'
         Train and predict on batches of documents of similar length, each
         read from its first token (its length rounded up to a multiple of 8),
-        so the recurrent layers skip most of the padding: on documents much
-        shorter than the longest, epochs and predictions take a fraction of
-        the time. A document is read the same way in fit and predict, whatever
+        so the recurrent layers skip most of the padding and an epoch takes
+        less time the shorter the documents are than the padded length. A
+        document is read the same way in fit and predict, whatever
         its batch. Needs pre-padded ids (the tokenizer's default); post-padded
         ids are read whole. Off with ``balanced_batches``, whose batches mix
         lengths. 'auto' turns it on from 20,000 training documents; below
