@@ -19,6 +19,7 @@ import argparse
 import json
 import time
 
+import keras
 import numpy as np
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import make_pipeline
@@ -41,8 +42,25 @@ class WideInitCNN(CNNClassifier):
         return model
 
 
+class ValAccuracyStopCNN(CNNClassifier):
+    """Trial only: early stopping keeps the epoch of best validation accuracy (as Kim, 2014, chose by dev accuracy), not of lowest validation loss."""
+
+    def _fit_keras_model(self, *args, **kwargs):
+        original = keras.callbacks.EarlyStopping
+
+        def by_accuracy(**settings):
+            return original(**{**settings, "monitor": "val_accuracy", "mode": "max"})
+
+        keras.callbacks.EarlyStopping = by_accuracy
+        try:
+            return super()._fit_keras_model(*args, **kwargs)
+        finally:
+            keras.callbacks.EarlyStopping = original
+
+
 # Settings that need a model change, not just other parameter values.
-MODEL_CLASSES = {"init0.25": WideInitCNN, "init0.25+adadelta": WideInitCNN}
+MODEL_CLASSES = {"init0.25": WideInitCNN, "init0.25+adadelta": WideInitCNN, "val-accuracy": ValAccuracyStopCNN,
+                 "val-accuracy+patience5": ValAccuracyStopCNN}
 
 # name: (TextTokenizer parameters, CNNClassifier parameters), changes from the defaults only.
 SETTINGS = {
@@ -78,6 +96,8 @@ SETTINGS = {
     "batch32+filters200": ({}, {"batch_size": 32, "filters": 200}),
     "batch32+emb300": ({}, {"batch_size": 32, "embedding_dim": 300}),
     "batch32+patience5": ({}, {"batch_size": 32, "patience": 5}),
+    "val-accuracy": ({}, {}),
+    "val-accuracy+patience5": ({}, {"patience": 5}),
 }
 
 
