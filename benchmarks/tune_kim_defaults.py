@@ -58,9 +58,18 @@ class ValAccuracyStopCNN(CNNClassifier):
             keras.callbacks.EarlyStopping = original
 
 
+class MaxNormCNN(CNNClassifier):
+    """Trial only: each output unit's weight vector held to an L2 norm of at most 3 (Kim's max-norm)."""
+
+    def _build_network(self, meta):
+        model = super()._build_network(meta)
+        model.get_layer("output").kernel.constraint = keras.constraints.MaxNorm(3)
+        return model
+
+
 # Settings that need a model change, not just other parameter values.
 MODEL_CLASSES = {"init0.25": WideInitCNN, "init0.25+adadelta": WideInitCNN, "val-accuracy": ValAccuracyStopCNN,
-                 "val-accuracy+patience5": ValAccuracyStopCNN}
+                 "val-accuracy+patience5": ValAccuracyStopCNN, "max-norm3": MaxNormCNN}
 
 # name: (TextTokenizer parameters, CNNClassifier parameters), changes from the defaults only.
 SETTINGS = {
@@ -98,6 +107,7 @@ SETTINGS = {
     "batch32+patience5": ({}, {"batch_size": 32, "patience": 5}),
     "val-accuracy": ({}, {}),
     "val-accuracy+patience5": ({}, {"patience": 5}),
+    "max-norm3": ({}, {}),
 }
 
 
