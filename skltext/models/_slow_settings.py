@@ -44,8 +44,8 @@ def _warn_once(message):
 def warn_slow_recurrent_settings(name, *, recurrent_dropout):
     """Warn (once each) about the backend or settings that slow recurrent layers down."""
     if _backend() == "torch":
-        _warn_once(f"{name} on the torch backend trains recurrent layers about 10x slower than on JAX on "
-                   "CPU; set KERAS_BACKEND=jax (or tensorflow) before importing keras for faster training.")
+        _warn_once(f"{name} on the torch backend trains recurrent layers many times slower than on JAX; "
+                   "set KERAS_BACKEND=jax (or tensorflow) before importing keras for faster training.")
     if recurrent_dropout > 0 and accelerator_available():
         _warn_once(f"{name}(recurrent_dropout={recurrent_dropout}) cannot use the fused cuDNN kernel, so "
                    "training on the GPU is several times slower; regularise with dropout or "
