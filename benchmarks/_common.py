@@ -50,13 +50,16 @@ def best_of(function, repeats):
     return min(times)
 
 
+def markdown_table(header, rows):
+    """Lines of a markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
 def write_table(name, title, command, header, rows, notes=()):
     """Print a markdown table and save it under benchmarks/results/NAME.md."""
-    lines = [f"# {title}", "", f"Reproduce: `{command}`", "", *environment_lines(), ""]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "---|" * len(header))
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    lines += ["", *notes]
+    lines = [f"# {title}", "", f"Reproduce: `{command}`", "", *environment_lines(), "",
+             *markdown_table(header, rows), "", *notes]
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)

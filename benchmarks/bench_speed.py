@@ -41,7 +41,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
-from _common import RESULTS, best_of, environment_lines
+from _common import RESULTS, best_of, environment_lines, markdown_table
 
 RAW = RESULTS / "speed.json"
 SECTIONS = ("tax", "defaults", "scale", "latency")
@@ -476,11 +476,6 @@ def _missing_note(runs):
     return [f"The installed skltext has no {', '.join(missing)}: these rows ran without {pronoun}."]
 
 
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-
-
 def tax_lines(raw):
     runs = _runs(raw, "tax")
     if not runs:
@@ -508,7 +503,7 @@ def tax_lines(raw):
         f"with batch_size={TAX_KERAS_PREDICT['batch_size']}, skltext with its own default, and in the last row of "
         f"each model with predict__batch_size={TAX_KERAS_PREDICT['batch_size']}, so both predict in the same "
         "batches."), "",
-        *table(["backend", "model", "contender", "epoch 1 s", "median epoch s", "ratio to Keras (fit)", "predict s",
+        *markdown_table(["backend", "model", "contender", "epoch 1 s", "median epoch s", "ratio to Keras (fit)", "predict s",
                 "ratio to Keras (predict)"], rows),
         "", *_missing_note(runs), "",
     ]
@@ -546,7 +541,7 @@ def defaults_lines(raw):
         "(d) LSTMClassifier() after TextTokenizer(), both with epochs and random_state=0 only otherwise. "
         f"'x faster' is the median epoch time of ({REFERENCE[1]}) on {REFERENCE[0]} divided by the row's. "
         "Fit s includes tokenizing."), "",
-        *table(["backend", "contender", "trained with batch size", "median epoch s", "x faster than (a) on TensorFlow",
+        *markdown_table(["backend", "contender", "trained with batch size", "median epoch s", "x faster than (a) on TensorFlow",
                 "epochs run", "fit s (total)", "test macro-F1", "test accuracy"], rows),
         "", *_missing_note(runs), "",
     ]
@@ -568,7 +563,7 @@ def scale_lines(raw):
         f"epoch of LSTMClassifier({', '.join(f'{k}={v!r}' for k, v in SCALE_PARAMS.items())}) (defaults otherwise, "
         "so 10% is held out for early stopping) and predict_proba on all documents. Peak memory is the worker "
         "process's peak resident set size after each stage (it includes the Keras backend itself)."), "",
-        *table(["backend", "stage", "seconds", "peak memory MiB", "under 4 GB"], rows),
+        *markdown_table(["backend", "stage", "seconds", "peak memory MiB", "under 4 GB"], rows),
         "", *_missing_note(runs), "",
     ]
 
@@ -586,7 +581,7 @@ def latency_lines(raw):
         f"defaults otherwise) fitted on {first['n_docs']:,} documents. Single document: "
         f"pipe.predict_proba([doc]) on {LATENCY_CALLS} different documents after {LATENCY_WARMUP} warm-up calls. "
         f"Batch: pipe.predict_proba on all {first['n_docs']:,} documents, best of {BATCH_REPEATS}."), "",
-        *table(["backend", "model", "single doc median ms", "single doc p95 ms", "batch docs/s",
+        *markdown_table(["backend", "model", "single doc median ms", "single doc p95 ms", "batch docs/s",
                 "trained with batch size"], rows),
         "", *_missing_note(runs), "",
     ]
