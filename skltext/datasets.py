@@ -275,11 +275,8 @@ def _read_jsonl(path, required=()):
 
 
 def _read_parquet(path):
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ImportError(f"Reading {path} needs pyarrow: pip install 'skltext[parquet]' "
-                          "(or pip install pyarrow).") from None
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path)
     return table.to_pylist(), list(table.column_names)
 
@@ -310,7 +307,7 @@ def load_table(path, *, text="text", label="label", group=None, split=None, labe
 
     The format follows the file name: ``.csv``, ``.tsv`` (or ``.tab``),
     ``.jsonl`` (``.ndjson``, ``.json``: one JSON object per line), each
-    optionally followed by ``.gz``, and ``.parquet`` (needs pyarrow). CSV and
+    optionally followed by ``.gz``, and ``.parquet``. CSV and
     TSV files start with a header line naming the columns.
 
     A label is a string, or for multi-label data a list of strings: a JSON

@@ -12,14 +12,14 @@ import gzip
 import io
 import warnings
 import zlib
-from collections import Counter, namedtuple
+from collections import Counter, defaultdict, namedtuple
 from collections.abc import Mapping
+from itertools import count
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._tokenize import DOC_BREAK
 from .text import TextTokenizer, check_documents
 
 __all__ = ["WordVectors", "VocabularyCoverage", "load_word_vectors", "train_word_vectors"]
@@ -225,21 +225,11 @@ def tokenize_documents(documents, tokenizer=None):
     """
     tokenizer = TextTokenizer() if tokenizer is None else tokenizer
     documents = check_documents(documents, name="tokenize_documents")
-    result = []
-    for tokens, lengths in tokenizer._token_chunks(documents):
-        if lengths is None:  # one flat list, documents separated by DOC_BREAK
-            document = []
-            for token in tokens:
-                if token == DOC_BREAK:
-                    result.append(document)
-                    document = []
-                else:
-                    document.append(token)
-            result.append(document)
-        else:
-            ends = np.cumsum(lengths)
-            result.extend(tokens[end - length : end] for end, length in zip(ends.tolist(), lengths.tolist()))
-    return result
+    codes_of = defaultdict(count().__next__)
+    codes, lengths = tokenizer._encode_corpus(documents, codes_of.__getitem__)
+    tokens = np.array(list(codes_of), dtype=object)[codes].tolist()
+    ends = np.cumsum(lengths).tolist()
+    return [tokens[end - length : end] for end, length in zip(ends, lengths.tolist())]
 
 
 # ------------------------------------------------------------------ reading

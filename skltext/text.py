@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from ._tokenize import DEFAULT_TOKEN_PATTERN, DOC_BREAK, split_corpus, uses_fast_path
+from ._tokenize import DEFAULT_TOKEN_PATTERN, encode_corpus
 
 __all__ = ["TextTokenizer", "check_documents", "PAD_ID", "OOV_ID"]
 
@@ -22,20 +22,30 @@ OOV_TOKEN = "[UNK]"
 
 # 'auto' max_len covers this share of the training documents without truncation.
 _AUTO_MAX_LEN_QUANTILE = 95
-_CHUNK_SIZE = 20_000
-_BREAK_CODE = -1
 _OOV_FACTORY = repeat(OOV_ID).__next__
 
 
-def _encode(tokens, lengths, code_of):
-    """Map tokens to int codes with ``code_of`` and recover lengths from DOC_BREAK codes."""
-    # A C-level callable through map: no Python bytecode runs per token.
-    codes = np.fromiter(map(code_of, tokens), dtype=np.int32, count=len(tokens))
-    if lengths is None:
-        breaks = np.flatnonzero(codes == _BREAK_CODE)
-        lengths = np.diff(breaks, prepend=-1, append=len(codes)) - 1
-        codes = np.delete(codes, breaks)
-    return codes, lengths
+def _most_frequent_first(codes, counts, types):
+    """``codes`` ordered by falling ``counts[code]``, ties by ``types[code]`` (the token string).
+
+    Two stable sorts with C-level keys: no key tuple per type, whose allocation
+    would set off the garbage collector on large vocabularies.
+    """
+    ordered = sorted(codes, key=types.__getitem__)
+    ordered.sort(key=counts.__getitem__, reverse=True)
+    return ordered
+
+
+def _kept_tokens(lengths, kept, *, keep_last):
+    """Mask of the flat tokens that survive truncating each document to ``kept`` tokens."""
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    drop_from, drop_to = (starts, ends - kept) if keep_last else (starts + kept, ends)
+    # +1 where a dropped run starts, -1 where it ends: the running sum is 1 inside runs.
+    marks = np.zeros(int(ends[-1]) + 1, dtype=np.int8)
+    np.add.at(marks, drop_from, 1)
+    np.add.at(marks, drop_to, -1)
+    return np.cumsum(marks[:-1], dtype=np.int8) == 0
 
 
 def check_documents(X, *, name="TextTokenizer"):
@@ -83,7 +93,7 @@ def check_documents(X, *, name="TextTokenizer"):
         raise TypeError(
             f"{name} expects an iterable of str documents, got {type(X).__name__}."
         ) from None
-    if not all(type(doc) is str for doc in documents):
+    if not set(map(type, documents)) <= {str}:  # one C-level pass
         for index, doc in enumerate(documents):
             if not isinstance(doc, str):
                 raise TypeError(_bad_document_message(name, index, doc))
@@ -209,29 +219,15 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.truncating = truncating
         self.output = output
 
-    def _token_chunks(self, documents):
-        """Yield (tokens, lengths) per chunk of documents; see split_corpus."""
+    def _encode_corpus(self, documents, code_of):
+        """Flat token codes of all documents (via ``code_of``) and tokens per document."""
         if self.tokenizer is None:
             try:
                 re.compile(self.token_pattern)
             except re.error as exc:
                 raise ValueError(f"token_pattern {self.token_pattern!r} is not a valid regex: {exc}") from None
-        # Chunks bound the memory held by token strings on large corpora.
-        for start in range(0, len(documents), _CHUNK_SIZE):
-            yield split_corpus(documents[start : start + _CHUNK_SIZE], lowercase=self.lowercase,
-                               token_pattern=self.token_pattern, tokenizer=self.tokenizer)
-
-    def _encode_corpus(self, documents, code_of):
-        """Flat token codes of all documents (via ``code_of``) and tokens per document."""
-        encoded = [_encode(tokens, lengths, code_of) for tokens, lengths in self._token_chunks(documents)]
-        if not encoded:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
-        return (np.concatenate([codes for codes, _ in encoded]),
-                np.concatenate([lengths for _, lengths in encoded]))
-
-    def _break_entry(self):
-        """Lookup entry that marks document boundaries on the fast tokenizing path."""
-        return {DOC_BREAK: _BREAK_CODE} if uses_fast_path(self.token_pattern, self.tokenizer) else {}
+        return encode_corpus(documents, code_of, lowercase=self.lowercase, token_pattern=self.token_pattern,
+                             tokenizer=self.tokenizer)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -258,14 +254,14 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             raise ValueError("TextTokenizer needs at least one document to fit; got 0.")
         # Every distinct token gets a provisional code in order of appearance, in one C-level
         # pass: a missing key calls the counter, which hands out the next code.
-        codes_of = defaultdict(count().__next__, self._break_entry())
+        codes_of = defaultdict(count().__next__)
         codes, lengths = self._encode_corpus(documents, codes_of.__getitem__)
 
-        types = [token for token, code in codes_of.items() if code != _BREAK_CODE]
+        types = list(codes_of)
         n_types = len(types)
         counts = np.bincount(codes, minlength=n_types).tolist()
         kept = [code for code in range(n_types) if counts[code] >= self.min_count]
-        kept.sort(key=lambda code: (-counts[code], types[code]))
+        kept = _most_frequent_first(kept, counts, types)
         if self.max_words is not None:
             kept = kept[: self.max_words]
         self.vocabulary_ = {types[code]: token_id for token_id, code in enumerate(kept, start=2)}
@@ -312,7 +308,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         """
         check_is_fitted(self)
         # Unknown tokens read as OOV_ID through the defaultdict's factory.
-        code_of = defaultdict(_OOV_FACTORY, {**self.vocabulary_, **self._break_entry()}).__getitem__
+        code_of = defaultdict(_OOV_FACTORY, self.vocabulary_).__getitem__
         return self._as_output(self._pad(*self._encode_corpus(check_documents(X), code_of)))
 
     def _as_output(self, ids):
@@ -322,18 +318,15 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
     def _pad(self, ids, lengths):
         """Lay flat token ids out as a padded/truncated (n_documents, max_len_) matrix."""
-        n_docs, width = len(lengths), self.max_len_
+        width = self.max_len_
         kept = np.minimum(lengths, width)
-        starts = np.zeros(n_docs, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
-        if self.truncating == "pre":  # keep the last tokens
-            starts += lengths - kept
-        # Row and column of every kept token, built without a per-token Python loop.
-        rows = np.repeat(np.arange(n_docs), kept)
-        offsets = np.arange(int(kept.sum())) - np.repeat(np.cumsum(kept) - kept, kept)
-        columns = offsets + np.repeat(width - kept, kept) if self.padding == "pre" else offsets
-        out = np.zeros((n_docs, width), dtype=np.int32)
-        out[rows, columns] = ids[np.repeat(starts, kept) + offsets]
+        if (kept < lengths).any():
+            ids = ids[_kept_tokens(lengths, kept, keep_last=self.truncating == "pre")]
+        # Row-major order of the filled cells is document order, then token order.
+        columns = np.arange(width)
+        filled = columns >= (width - kept)[:, None] if self.padding == "pre" else columns < kept[:, None]
+        out = np.zeros((len(lengths), width), dtype=np.int32)
+        out[filled] = ids
         return out
 
     def get_vocabulary(self):

@@ -74,8 +74,6 @@ def _run(capsys, *args):
 @pytest.mark.parametrize("name", ["data.csv", "data.tsv", "data.jsonl", "data.jsonl.gz", "data.parquet"])
 def test_each_input_format_runs_end_to_end(tmp_path, capsys, name):
     """Check that every format is read and gives a report and the same table."""
-    if name.endswith(".parquet"):
-        pytest.importorskip("pyarrow")
     path = _write(tmp_path / name, _rows())
     code, out, err = _run(capsys, path, "--text", "doc", "--label", "category", "--out", tmp_path / "out", *FAST)
     assert code == 0, err

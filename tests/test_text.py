@@ -1,6 +1,7 @@
 """Tests for skltext.text: TextTokenizer and document validation."""
 
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
@@ -212,6 +213,26 @@ def test_fast_path_matches_regex_on_unicode(seed, lowercase):
     np.testing.assert_array_equal(fast.transform(docs), slow.transform(docs))
 
 
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_fast_path_matches_regex_on_edge_documents(monkeypatch, lowercase):
+    """Check empty, blank and punctuation-only documents, case mappings that change
+    lengths, glued non-ASCII punctuation and lone surrogates (no UTF-8 form), with
+    ASCII and non-ASCII documents in separate processing chunks."""
+    import skltext._tokenize
+    from skltext.embeddings import tokenize_documents
+
+    docs = ["", "   ", "...", "a", " a ", "A b.", "İstanbul ΟΔΟΣ.A", "don’t—stop", "x\ud800y", "end\u2028 x",
+            "\tTab\x00nul", "ǄA ǅ"]
+    monkeypatch.setattr(skltext._tokenize, "_CHUNK_CHARACTERS", 12)
+    fast = TextTokenizer(lowercase=lowercase, max_len=6).fit(docs)
+    slow = TextTokenizer(lowercase=lowercase, max_len=6, token_pattern=r"(?:\w)+").fit(docs)
+    assert fast.vocabulary_ == slow.vocabulary_
+    assert fast.token_counts_ == slow.token_counts_
+    np.testing.assert_array_equal(fast.transform(docs), slow.transform(docs))
+    expected = [re.findall(r"\w+", doc.lower() if lowercase else doc) for doc in docs]
+    assert tokenize_documents(docs, fast) == expected
+
+
 def test_document_containing_the_break_character():
     """Check that a NUL character inside a document does not split it in two."""
     docs = ["a\x00b c", "d"]
@@ -221,10 +242,10 @@ def test_document_containing_the_break_character():
 
 def test_many_documents_span_chunks(monkeypatch):
     """Check that documents split across processing chunks give the same result."""
-    import skltext.text
+    import skltext._tokenize
 
     docs = [f"doc {i} word{i % 7} w{i % 3}" for i in range(50)]
     expected = TextTokenizer(max_len=5).fit_transform(docs)
-    monkeypatch.setattr(skltext.text, "_CHUNK_SIZE", 7)
+    monkeypatch.setattr(skltext._tokenize, "_CHUNK_CHARACTERS", 40)
     np.testing.assert_array_equal(TextTokenizer(max_len=5).fit_transform(docs), expected)
     np.testing.assert_array_equal(TextTokenizer(max_len=5).fit(docs).transform(docs), expected)

@@ -12,7 +12,7 @@ from itertools import count
 
 import numpy as np
 
-from ..text import _OOV_FACTORY, OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN
+from ..text import _OOV_FACTORY, OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN, _most_frequent_first
 
 __all__ = ["is_token_matrix", "fit_token_vocabulary", "encode_tokens"]
 
@@ -64,7 +64,7 @@ def fit_token_vocabulary(X, *, name):
     is_word = np.array([token not in (PAD_TOKEN, OOV_TOKEN) for token in types], dtype=bool)
     words = np.flatnonzero(is_word)
     # Most frequent first, ties alphabetical: the same order TextTokenizer uses.
-    order = sorted(words.tolist(), key=lambda code: (-counts[code], types[code]))
+    order = _most_frequent_first(words.tolist(), counts.tolist(), types)
     code_to_id = np.full(len(types), OOV_ID, dtype=np.int32)
     code_to_id[order] = np.arange(_FIRST_WORD_ID, _FIRST_WORD_ID + len(order), dtype=np.int32)
     if PAD_TOKEN in codes_of:
