@@ -10,7 +10,8 @@ are looked up in Python. A piece that still holds non-ASCII characters is cut
 into its word runs with ``re`` (non-ASCII punctuation, spaces, marks), so the
 tokens are exactly those of ``re.findall`` on each document. Chunks of
 documents are split in parallel threads, since Arrow's kernels release the
-GIL. Other patterns and tokenizer callables take the per-document path.
+GIL. Other patterns and tokenizer callables, and inputs too small to repay
+Arrow's fixed cost, take the per-document path.
 """
 
 import re
@@ -31,6 +32,9 @@ _WORD_RUN = re.compile(r"\w+")
 # Characters per chunk of documents: bounds the memory of the intermediate arrays on
 # large corpora, and gives the threads equal shares of work.
 _CHUNK_CHARACTERS = 4_000_000
+# Below this many characters (about 50 documents of a few sentences) Arrow's fixed cost per
+# call is more than it saves, and re is faster: it keeps single-document predictions quick.
+_ARROW_MIN_CHARACTERS = 10_000
 
 _SPACE = ord(" ")
 _IS_WORD_BYTE = [bool(_WORD_RUN.fullmatch(chr(code))) for code in range(128)]
@@ -82,7 +86,7 @@ def encode_corpus(documents, code_of, *, lowercase, token_pattern, tokenizer):
         Tokens per document.
     """
     chunks = _chunks(documents)
-    if uses_fast_path(token_pattern, tokenizer):
+    if uses_fast_path(token_pattern, tokenizer) and sum(map(len, documents)) >= _ARROW_MIN_CHARACTERS:
         encoded = _encode_word_runs(chunks, code_of, lowercase)
     else:
         split = tokenizer if tokenizer is not None else re.compile(token_pattern).findall
@@ -109,11 +113,17 @@ def _encode_word_runs(chunks, code_of, lowercase):
     codes are handed out here, in document order.
     """
     split = partial(_split_into_pieces, lowercase=lowercase)
+
+    def encode(chunk, pieces):
+        if pieces is None:
+            return _encode_per_document(chunk, code_of, lowercase, _WORD_RUN.findall)
+        return _pieces_to_codes(*pieces, code_of)
+
     n_threads = min(pa.cpu_count(), len(chunks))
-    with ThreadPoolExecutor(max_workers=max(n_threads, 1)) as pool:
-        return [_encode_per_document(chunk, code_of, lowercase, _WORD_RUN.findall) if pieces is None
-                else _pieces_to_codes(*pieces, code_of)
-                for chunk, pieces in zip(chunks, pool.map(split, chunks))]
+    if n_threads <= 1:
+        return list(map(encode, chunks, map(split, chunks)))
+    with ThreadPoolExecutor(max_workers=n_threads) as pool:
+        return list(map(encode, chunks, pool.map(split, chunks)))
 
 
 def _split_into_pieces(documents, lowercase):

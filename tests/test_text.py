@@ -194,6 +194,14 @@ def test_check_documents_returns_plain_strings():
     assert all(type(doc) is str for doc in check_documents(np.array(["a", "b"])))
 
 
+@pytest.fixture
+def arrow_path(monkeypatch):
+    """Send even the tests' few documents through the Arrow path (small inputs take re)."""
+    import skltext._tokenize
+
+    monkeypatch.setattr(skltext._tokenize, "_ARROW_MIN_CHARACTERS", 0)
+
+
 def _random_documents(seed, n_docs=300):
     """Documents mixing ASCII, accents, dashes, quotes, emoji, CJK, RTL and combining marks."""
     alphabet = list("abcXYZ019_ .,;:!?'\"-()\t\n") + list("éÉßİıøœ—–“”’«»…€😀👍🏽中文字日本語العربيةעבריתа́б̈\u3000\u00a0\u200b\x0b")
@@ -203,7 +211,7 @@ def _random_documents(seed, n_docs=300):
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("lowercase", [True, False])
-def test_fast_path_matches_regex_on_unicode(seed, lowercase):
+def test_fast_path_matches_regex_on_unicode(arrow_path, seed, lowercase):
     """Check that the translate/split fast path gives exactly the tokens of re.findall."""
     docs = _random_documents(seed)
     fast = TextTokenizer(lowercase=lowercase, max_len=80).fit(docs)
@@ -214,7 +222,7 @@ def test_fast_path_matches_regex_on_unicode(seed, lowercase):
 
 
 @pytest.mark.parametrize("lowercase", [True, False])
-def test_fast_path_matches_regex_on_edge_documents(monkeypatch, lowercase):
+def test_fast_path_matches_regex_on_edge_documents(arrow_path, monkeypatch, lowercase):
     """Check empty, blank and punctuation-only documents, case mappings that change
     lengths, glued non-ASCII punctuation and lone surrogates (no UTF-8 form), with
     ASCII and non-ASCII documents in separate processing chunks."""
@@ -233,14 +241,20 @@ def test_fast_path_matches_regex_on_edge_documents(monkeypatch, lowercase):
     assert tokenize_documents(docs, fast) == expected
 
 
-def test_document_containing_the_break_character():
-    """Check that a NUL character inside a document does not split it in two."""
-    docs = ["a\x00b c", "d"]
-    ids = TextTokenizer(max_len=4).fit(docs).transform(docs)
-    assert (ids != PAD_ID).sum(axis=1).tolist() == [3, 1]
+def test_large_inputs_take_the_arrow_path(monkeypatch):
+    """Check that the default pattern on a large input never tokenizes document by document."""
+    import skltext._tokenize
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("per-document path taken")
+
+    docs = [f"Word{i % 50} and, the other-{i % 7}." for i in range(2_000)]
+    expected = TextTokenizer(max_len=6, token_pattern=r"(?:\w)+").fit_transform(docs)
+    monkeypatch.setattr(skltext._tokenize, "_encode_per_document", refuse)
+    np.testing.assert_array_equal(TextTokenizer(max_len=6).fit_transform(docs), expected)
 
 
-def test_many_documents_span_chunks(monkeypatch):
+def test_many_documents_span_chunks(arrow_path, monkeypatch):
     """Check that documents split across processing chunks give the same result."""
     import skltext._tokenize
 
