@@ -404,6 +404,9 @@ def run_workers(args, sections, backends):
                 if result is None:
                     failed.append(key)
                     continue
+                if raw["runs"].get(key, {}).get("status") == "ok":
+                    # Runs vary by 10-30% on a shared machine: the replaced run stays on record.
+                    raw.setdefault("earlier", []).append(raw["runs"][key])
                 raw["runs"][key] = {**result, "status": "ok", "options": options, "commit": commit}
             RESULTS.mkdir(exist_ok=True)
             RAW.write_text(json.dumps(raw, indent=1))
@@ -543,8 +546,24 @@ def defaults_lines(raw):
         "Fit s includes tokenizing."), "",
         *markdown_table(["backend", "contender", "trained with batch size", "median epoch s", "x faster than (a) on TensorFlow",
                 "epochs run", "fit s (total)", "test macro-F1", "test accuracy"], rows),
-        "", *_missing_note(runs), "",
+        "", *_missing_note(runs), *_earlier_defaults_note(raw), "",
     ]
+
+
+def _earlier_defaults_note(raw):
+    """One line per earlier run of the defaults section: its epoch times and (a) / (d)."""
+    lines = []
+    for run in raw.get("earlier", ()):
+        if run.get("section") != "defaults":
+            continue
+        epochs = {row["key"]: row["median_epoch_s"] for row in run["rows"]}
+        times = ", ".join(f"({key}) {_s(seconds)}" for key, seconds in sorted(epochs.items()))
+        ratio = (f"; (d) {epochs['a'] / epochs['d']:.2f}x faster than (a) on {run['backend']}"
+                 if epochs.get("a") and epochs.get("d") else "")
+        lines.append(f"- Earlier run, {run['backend']}, finished {run['finished']}: median epoch s {times}{ratio}.")
+    if lines:
+        lines[:0] = ["", "The same section run before (kept in speed.json; the table shows the latest run):"]
+    return lines
 
 
 def scale_lines(raw):

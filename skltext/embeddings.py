@@ -227,7 +227,7 @@ def tokenize_documents(documents, tokenizer=None):
     documents = check_documents(documents, name="tokenize_documents")
     codes_of = defaultdict(count().__next__)
     codes, lengths = tokenizer._encode_corpus(documents, codes_of.__getitem__)
-    tokens = np.array(list(codes_of), dtype=object)[codes].tolist()
+    tokens = list(map(list(codes_of).__getitem__, codes.tolist()))  # any token type, tuples included
     ends = np.cumsum(lengths).tolist()
     return [tokens[end - length : end] for end, length in zip(ends, lengths.tolist())]
 
