@@ -137,7 +137,10 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Lowercase documents before tokenizing.
     token_pattern : str, default=r"(?u)\\b\\w+\\b"
         Regular expression whose matches are the tokens. Ignored when
-        ``tokenizer`` is given.
+        ``tokenizer`` is given. The default (and ``r"\\w+"``, which matches
+        the same runs of word characters) is applied with pyarrow's compiled
+        string kernels; any other pattern runs ``re`` document by document,
+        several times slower on large corpora.
     tokenizer : callable, default=None
         Function from a (lowercased, if ``lowercase``) document to its list of
         tokens; overrides ``token_pattern``. Use a module-level function so the

@@ -212,7 +212,7 @@ def _random_documents(seed, n_docs=300):
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("lowercase", [True, False])
 def test_fast_path_matches_regex_on_unicode(arrow_path, seed, lowercase):
-    """Check that the translate/split fast path gives exactly the tokens of re.findall."""
+    """Check that the Arrow fast path gives exactly the tokens of re.findall."""
     docs = _random_documents(seed)
     fast = TextTokenizer(lowercase=lowercase, max_len=80).fit(docs)
     # Any other spelling of the pattern takes the per-document regex path.
