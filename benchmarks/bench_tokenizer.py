@@ -102,7 +102,7 @@ def main():
         notes=["Synthetic documents: 10 to 70 tokens over a 20,000-word Zipf vocabulary "
                "(`skltext.datasets.make_text_classification`). Real corpus: the texts of "
                "`../shared/data/<name>.jsonl.gz`, all splits. Every contender learns the vocabulary and "
-               f"returns a ({MAX_LEN}-column) padded id matrix; times are the best of 3 runs "
+               f"returns a ({MAX_LEN}-column) padded id matrix; times are the best of {args.repeats} runs "
                "(1 run above 200,000 documents)."],
     )
 

@@ -108,6 +108,8 @@ SETTINGS = {
     "val-accuracy": ({}, {}),
     "val-accuracy+patience5": ({}, {"patience": 5}),
     "max-norm3": ({}, {}),
+    "kernels2-5+patience5": ({}, {"kernel_sizes": (2, 3, 4, 5), "patience": 5}),
+    "adadelta-b64-emb300": ({}, {"optimizer": "adadelta", "learning_rate": 1.0, "epochs": 25, "embedding_dim": 300}),
 }
 
 
