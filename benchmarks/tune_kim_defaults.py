@@ -110,6 +110,8 @@ SETTINGS = {
     "max-norm3": ({}, {}),
     "kernels2-5+patience5": ({}, {"kernel_sizes": (2, 3, 4, 5), "patience": 5}),
     "adadelta-b64-emb300": ({}, {"optimizer": "adadelta", "learning_rate": 1.0, "epochs": 25, "embedding_dim": 300}),
+    "emb300+patience5": ({}, {"embedding_dim": 300, "patience": 5}),
+    "filters200+patience5": ({}, {"filters": 200, "patience": 5}),
 }
 
 
