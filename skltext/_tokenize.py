@@ -54,11 +54,13 @@ def _ragged_offsets(counts):
     return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _chunks(documents):
-    """Cut the documents into consecutive chunks of about _CHUNK_CHARACTERS characters."""
+def _chunks(documents, ends):
+    """Cut the documents into consecutive chunks of about _CHUNK_CHARACTERS characters.
+
+    ``ends`` holds the running total of characters after each document.
+    """
     if not documents:
         return []
-    ends = np.cumsum(np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
     n_chunks = max(1, -(-int(ends[-1]) // _CHUNK_CHARACTERS))
     cuts = np.searchsorted(ends, np.arange(1, n_chunks) * (int(ends[-1]) / n_chunks))
     bounds = np.unique(np.concatenate([[0], cuts + 1, [len(documents)]])).tolist()
@@ -85,8 +87,10 @@ def encode_corpus(documents, code_of, *, lowercase, token_pattern, tokenizer):
     lengths : ndarray of int64
         Tokens per document.
     """
-    chunks = _chunks(documents)
-    if uses_fast_path(token_pattern, tokenizer) and sum(map(len, documents)) >= _ARROW_MIN_CHARACTERS:
+    ends = np.cumsum(np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
+    chunks = _chunks(documents, ends)
+    n_characters = int(ends[-1]) if len(ends) else 0
+    if uses_fast_path(token_pattern, tokenizer) and n_characters >= _ARROW_MIN_CHARACTERS:
         encoded = _encode_word_runs(chunks, code_of, lowercase)
     else:
         split = tokenizer if tokenizer is not None else re.compile(token_pattern).findall

@@ -252,7 +252,17 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return self
 
     def _fit(self, documents):
-        """Fit on documents; return their token ids (flat) and lengths for fit_transform."""
+        """Fit on documents; return what fit_transform needs to lay out their ids.
+
+        Returns
+        -------
+        code_to_id : ndarray of int32
+            Token id of every provisional code.
+        codes : ndarray of int32
+            Provisional codes of all tokens, document after document.
+        lengths : ndarray of int64
+            Tokens per document.
+        """
         if not documents:
             raise ValueError("TextTokenizer needs at least one document to fit; got 0.")
         # Every distinct token gets a provisional code in order of appearance, in one C-level
@@ -275,7 +285,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             self.max_len_ = self.max_len
         code_to_id = np.full(n_types, OOV_ID, dtype=np.int32)
         code_to_id[kept] = np.arange(2, 2 + len(kept), dtype=np.int32)
-        return code_to_id[codes], lengths
+        return code_to_id, codes, lengths
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
@@ -293,7 +303,9 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         ids : ndarray of shape (n_samples, max_len_), dtype int32 or object
             Token strings instead of ids with ``output='tokens'``.
         """
-        return self._as_output(self._pad(*self._fit(check_documents(X))))
+        code_to_id, codes, lengths = self._fit(check_documents(X))
+        # Only fit_transform maps every token to its id; fit needs the counts alone.
+        return self._as_output(self._pad(code_to_id[codes], lengths))
 
     def transform(self, X):
         """Map documents to a padded matrix of token ids.
