@@ -591,7 +591,7 @@ default='auto'
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping, per class
         (per rarest label for multi-label).
-    patience : int, default=3
+    patience : int, default={patience}
         Epochs without improvement of the validation loss before stopping.
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks for training.
