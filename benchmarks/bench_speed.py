@@ -238,19 +238,21 @@ def run_tax(args):
                 rounds[contender].append(summary)
                 fitted[contender] = model
         reference = [run["median_epoch_s"] for run in rounds["hand-written Keras"]]
+        by_contender = {}
         for contender, runs in rounds.items():
             fastest = min(runs, key=lambda run: run["median_epoch_s"])
             # Paired within each round, so load that changes between rounds cancels out.
             ratios = [run["median_epoch_s"] / ref for run, ref in zip(runs, reference)]
-            rows.append({"model": model_name, "contender": contender, **fastest, "round_ratios": ratios,
-                         "rounds": runs, **({"missing_params": missing[model_name]} if contender == "skltext" else {})})
+            by_contender[contender] = {"model": model_name, "contender": contender, **fastest,
+                                       "round_ratios": ratios, "rounds": runs}
         skl, raw = fitted["skltext"], fitted["hand-written Keras"]
-        by_contender = {row["contender"]: row for row in rows if row["model"] == model_name}
+        by_contender["skltext"]["missing_params"] = missing[model_name]
         by_contender["skltext"]["predict_s"] = best_of(partial(skl.predict_proba, X), 3)
         by_contender["hand-written Keras"]["predict_s"] = best_of(
             partial(raw.predict, X, verbose=0, **TAX_KERAS_PREDICT), 3)
         skl.set_params(**TAX_SKLTEXT_PREDICT_LIKE_KERAS)
         by_contender["skltext"]["predict_s_at_keras_batch"] = best_of(partial(skl.predict_proba, X), 3)
+        rows.extend(by_contender.values())
     return {"rows": rows, "n_docs": args.tax_docs, "n_classes": n_classes, "vocab_size": vocab_size,
             "rounds": TAX_ROUNDS,
             "skltext_params": TAX_SKLTEXT, "keras_fit": TAX_KERAS_FIT, "keras_predict": TAX_KERAS_PREDICT}
@@ -494,9 +496,7 @@ def _missing_note(runs):
 
 def _round_ratios(row):
     """Median and range of the per-round fit ratios to the hand-written model, as text."""
-    ratios = row.get("round_ratios")
-    if not ratios:
-        return "–"
+    ratios = row["round_ratios"]
     return f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})"
 
 
@@ -523,7 +523,7 @@ def tax_lines(raw):
         (f"{first['n_docs']:,} synthetic documents ({first['n_classes']} classes, {TAX_MAX_LEN} tokens), "
          f"{TAX_EPOCHS} epochs at batch size {TAX_BATCH_SIZE}, no early stopping on either side. Each round trains "
          "skltext, the hand-written network and the hand-written network again (the control), in an order rotated "
-         f"from round to round; {first.get('rounds', TAX_ROUNDS)} rounds. An epoch time is the median of epochs 2 "
+         f"from round to round; {first['rounds']} rounds. An epoch time is the median of epochs 2 "
          "and later of one run. 'Fastest run' keeps each contender's fastest run; 'per round' divides each round's "
          "time by the hand-written network's time in the same round and gives the median and range of those "
          "ratios, so a change in machine load between rounds cancels. The control row shows how far two runs of "
