@@ -11,6 +11,7 @@ their training curves), all from one fit per model and fold. ``skltext
 compare`` is a command-line front end to it.
 """
 
+import importlib
 import time
 import warnings
 from numbers import Integral
@@ -31,7 +32,6 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.multiclass import type_of_target
 
 from .model_selection import MultilabelStratifiedKFold
-from .models import CNNClassifier, LSTMClassifier
 from .sampling import MultilabelRandomOverSampler
 from .text import TextTokenizer
 from .thresholds import ThresholdOptimizer
@@ -49,7 +49,9 @@ __all__ = [
 
 MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm")
 IMBALANCE_REMEDIES = ("none", "class_weight", "focal", "oversample")
-_DEEP = {"cnn": CNNClassifier, "lstm": LSTMClassifier}
+# Deep models: class names in skltext.models, imported only when one is made, so that `skltext compare`
+# checks its arguments without loading Keras.
+_DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier"}
 # Column titles of the results table.
 _TITLES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
            "fit_time": "fit s", "predict_time": "predict s"}
@@ -274,7 +276,7 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
             settings["class_weight"] = "balanced" if multilabel else "balanced_log"
         elif imbalance == "focal":
             settings["loss"] = "focal"
-        classifier = _DEEP[name](**settings)
+        classifier = getattr(importlib.import_module(".models", __package__), _DEEP[name])(**settings)
     else:
         front = ("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1))
         weight = "balanced" if imbalance in ("class_weight", "focal") else None
