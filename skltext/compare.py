@@ -93,12 +93,14 @@ def _encode_target(y, label_names=None):
 
 
 def _score_matrix(estimator, X, target_type):
-    """Per-class (per-label) scores, shape (n_samples, n_classes): probabilities, else decisions."""
+    """Per-class (per-label) scores, shape (n_samples, len(estimator.classes_)): probabilities, else decisions."""
     if hasattr(estimator, "predict_proba"):
         scores = np.asarray(estimator.predict_proba(X), dtype=float)
     else:
         scores = np.asarray(estimator.decision_function(X), dtype=float)
-        if target_type == "binary" and scores.ndim == 1:  # one score for the second class
+        if scores.ndim == 1 and target_type != "multilabel-indicator":
+            # One score for the second class: the estimator saw two classes in fit. That also
+            # happens on a multi-class target, in a training fold without its rarest class.
             scores = np.column_stack([-scores, scores])
     return scores
 

@@ -417,7 +417,10 @@ def _scores(estimator, X, method, target_type, classes, pos_index):
                              "trained on a single class. Use a stratified cv with fewer folds.")
         return raw[:, pos_index]
     if raw.ndim == 1:
-        raise ValueError(f"{method} returned a 1-D array for a multi-class target.")
+        if fitted_classes is None or len(fitted_classes) != 2:
+            raise ValueError(f"{method} returned a 1-D array for a multi-class target.")
+        # A fold that saw only two of the classes: one decision score, positive for classes_[1].
+        raw = np.column_stack([-raw, raw])
     if fitted_classes is not None and raw.shape[1] != len(classes):
         aligned = np.full((raw.shape[0], len(classes)), 0.0 if method == "predict_proba" else -np.inf)
         aligned[:, np.searchsorted(classes, fitted_classes)] = raw

@@ -171,3 +171,37 @@ def test_pr_auc_score_skips_absent_classes():
         np.mean([average_precision_score([1, 0, 1], scores[:, 0]), average_precision_score([0, 1, 0], scores[:, 1])]))
     with pytest.raises(ValueError, match="one column per class"):
         pr_auc_score(["a", "b"], [[0.1], [0.2]])
+
+
+def _one_document_class():
+    """Three classes, one of them a single document: some training folds see only two classes."""
+    texts = [("alpha apple" if i % 2 else "beta banana") + f" note {i}" for i in range(30)] + ["gamma cherry"]
+    return texts, np.array(["a" if i % 2 else "b" for i in range(30)] + ["c"])
+
+
+@pytest.mark.parametrize("tune_thresholds", [False, True], ids=["plain", "tuned"])
+@pytest.mark.parametrize("name", ["tfidf-lr", "tfidf-svm"])
+def test_class_missing_from_a_training_fold(name, tune_thresholds):
+    """Check that a training fold without the rarest class (1-D decision scores) is scored, with
+    and without tuned thresholds, and that the fold scores equal the scorers' own."""
+    texts, y = _one_document_class()
+    comparison = compare_models(texts, y, models=[name], cv=3, tune_thresholds=tune_thresholds)
+    scores = comparison.fold_scores[name]
+    assert np.isfinite(scores["pr_auc"]).all() and np.isfinite(scores["macro_f1"]).all()
+    # Classes a fold never trained on keep NaN scores; the others are filled for every document.
+    assert np.isfinite(comparison.oof_scores[name][:, :2]).all()
+    model = make_model(name, target_type="multiclass", random_state=0)
+    if tune_thresholds:
+        model = ThresholdOptimizer(model, cv=3)
+    direct = cross_validate(model, np.asarray(texts, dtype=object), y, cv=comparison.folds,
+                            scoring={"pr_auc": make_scorers("multiclass")["pr_auc"]}, error_score="raise")
+    np.testing.assert_allclose(scores["pr_auc"], direct["test_pr_auc"], rtol=1e-6)
+
+
+@pytest.mark.estimator
+def test_class_missing_from_a_training_fold_deep_model():
+    """Check the same with a deep model, whose training fold without the rare class is binary."""
+    texts, y = _one_document_class()
+    comparison = compare_models(texts, y, models=["cnn"], cv=3, tune_thresholds=True,
+                                model_params={"cnn": TINY_CNN | {"epochs": 1}})
+    assert np.isfinite(comparison.fold_scores["cnn"]["pr_auc"]).all()

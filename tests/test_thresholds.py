@@ -541,3 +541,16 @@ def test_curves_and_plotting():
     else:
         matplotlib.use("Agg")
         assert len(model.plot_curves().get_lines()) == 2
+
+
+@pytest.mark.parametrize("estimator", [LinearSVC(), LogisticRegression()], ids=["decision_function", "predict_proba"])
+def test_multiclass_fold_that_sees_two_classes(estimator):
+    """Check a multi-class target whose rarest class is missing from one training fold: 1-D
+    decision scores of that fold are widened to two columns and aligned with the classes."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(61, 2))
+    y = np.where(X[:, 0] > 0, "a", "b")
+    X[-1], y[-1] = (6.0, 6.0), "c"
+    model = ThresholdOptimizer(estimator, cv=3).fit(X, y)
+    assert model.oof_scores_.shape == (61, 3) and np.isfinite(model.oof_scores_).all()
+    assert set(model.predict(X)) <= {"a", "b", "c"}
