@@ -8,6 +8,7 @@ any column names.
 
 import csv
 import gzip
+import io
 import json
 import sys
 from pathlib import Path
@@ -216,11 +217,28 @@ def make_demo_corpus(n_samples=1500, *, random_state=0):
                              "imbalanced classes in confusable pairs)")
 
 
-def _open_text(path):
-    """A text stream over ``path``, gunzipped when its name ends in .gz; a BOM is dropped."""
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+def _read_text(path, encoding):
+    """The whole text of ``path`` (gunzipped when its name ends in .gz).
+
+    A byte that is not valid in ``encoding`` is reported with its line and
+    offset, and the message suggests naming the file's encoding.
+    """
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValueError(
+            f"{path}, line {line}, byte {column} of the line (offset {exc.start} in the file): "
+            f"0x{data[exc.start]:02x} is not valid {encoding}. The file is in another encoding; name it "
+            "with encoding (--encoding on the command line), e.g. 'cp1252' or 'latin-1' for Western European "
+            "files saved by Excel."
+        ) from None
+    except LookupError:
+        raise ValueError(f"Unknown encoding {encoding!r}; use a name Python knows, e.g. 'utf-8', 'cp1252', "
+                         "'latin-1'.") from None
 
 
 def _detect_format(path, format):
@@ -237,40 +255,89 @@ def _detect_format(path, format):
                      f"{', '.join(sorted(_FORMATS))} (optionally followed by .gz), or pass format.")
 
 
-def _read_delimited(path, delimiter):
-    """Rows and columns of a CSV or TSV file with a header line."""
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def _sniff_delimiter(text, default, header):
+    """The field delimiter of a delimited file: the candidate the header line has most of.
+
+    Without a header, :class:`csv.Sniffer` decides on the first lines; the
+    format's ``default`` is kept when nothing points elsewhere.
+    """
+    first = text.split("\n", 1)[0]
+    if header:
+        counts = {candidate: first.count(candidate) for candidate in _DELIMITERS}
+        if counts[default]:
+            return default
+        best = max(counts, key=counts.get)
+        return best if counts[best] else default
+    try:
+        return csv.Sniffer().sniff(text[:65536], delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:
+        return default
+
+
+def _read_delimited(path, delimiter, *, default=",", encoding="utf-8", header=True, names=None):
+    """Rows and columns of a CSV or TSV file, with a header line unless ``header`` is False.
+
+    A ``delimiter`` of None is read from the file (``default`` when in doubt).
+    """
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # documents can be long
-    with _open_text(path) as stream:
-        reader = csv.DictReader(stream, delimiter=delimiter)
-        columns = reader.fieldnames
-        if not columns:
-            raise ValueError(f"{path} is empty: expected a header line naming the columns, then one row "
-                             "per document.")
-        return list(reader), list(columns)
+    text = _read_text(path, encoding)
+    if not text.strip():
+        raise ValueError(f"{path} is empty: expected a header line naming the columns, then one row "
+                         "per document.")
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text, default, header)
+    elif len(delimiter) != 1:
+        raise ValueError(f"delimiter must be one character, got {delimiter!r}.")
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if header:
+        columns = [name.strip() for name in next(lines)]
+        if names is not None:
+            raise ValueError("columns names the columns of a file without a header line; this file has one "
+                             f"({', '.join(map(repr, columns))}).")
+    rows = [row for row in lines if row]
+    if not header:
+        width = max((len(row) for row in rows), default=0)
+        columns = list(names) if names is not None else [f"column{i}" for i in range(1, width + 1)]
+        if len(columns) < width:
+            raise ValueError(f"{path} has {width} columns on some rows but columns names {len(columns)}: "
+                             f"{', '.join(map(repr, columns))}.")
+    _check_unique(columns, path)
+    return [dict(zip(columns, row)) for row in rows], columns
 
 
-def _read_jsonl(path, required=()):
+def _check_unique(columns, path):
+    seen = {}
+    for position, name in enumerate(columns, start=1):
+        if name in seen:
+            raise ValueError(f"{path}: the column name {name!r} appears twice (columns {seen[name]} and "
+                             f"{position}); rename one, so that each column has its own name.")
+        seen[name] = position
+
+
+def _read_jsonl(path, required=(), encoding="utf-8"):
     """Rows (dicts) of a JSON-lines file and the columns seen in them, in order of appearance.
 
     A row without one of the ``required`` keys is refused with its line number.
     """
     rows, columns = [], {}
-    with _open_text(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}, line {number}: not valid JSON ({exc}).") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{path}, line {number}: expected a JSON object, got {type(row).__name__}.")
-            missing = [key for key in required if key not in row]
-            if missing:
-                raise ValueError(f"{path}, line {number}: expected a JSON object with "
-                                 f"{' and '.join(map(repr, required))}; {missing[0]!r} is missing.")
-            rows.append(row)
-            columns.update(dict.fromkeys(row))
+    for number, line in enumerate(_read_text(path, encoding).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}, line {number}: not valid JSON ({exc}).") from None
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}, line {number}: expected a JSON object, got {type(row).__name__}.")
+        missing = [key for key in required if key not in row]
+        if missing:
+            raise ValueError(f"{path}, line {number}: expected a JSON object with "
+                             f"{' and '.join(map(repr, required))}; {missing[0]!r} is missing.")
+        rows.append(row)
+        columns.update(dict.fromkeys(row))
     return rows, list(columns)
 
 
@@ -278,6 +345,7 @@ def _read_parquet(path):
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
+    _check_unique(table.column_names, path)
     return table.to_pylist(), list(table.column_names)
 
 
@@ -302,13 +370,18 @@ def _parse_label(value, label_sep):
     return value
 
 
-def load_table(path, *, text="text", label="label", group=None, split=None, label_sep=None, format="auto"):
+def load_table(path, *, text="text", label="label", group=None, split=None, id=None, label_sep=None,
+               format="auto", delimiter=None, encoding="utf-8", header=True, names=None):
     """Read labelled documents from a CSV, TSV, JSON-lines or Parquet file.
 
     The format follows the file name: ``.csv``, ``.tsv`` (or ``.tab``),
-    ``.jsonl`` (``.ndjson``, ``.json``: one JSON object per line), each
-    optionally followed by ``.gz``, and ``.parquet``. CSV and
-    TSV files start with a header line naming the columns.
+    ``.jsonl`` (``.ndjson``, ``.json``: one JSON object per line),
+    each optionally followed by ``.gz``, and ``.parquet``. CSV and TSV files
+    start with a header line naming the columns (unless ``header=False``);
+    their field delimiter is read from that line (the one of ``,``, tab,
+    ``;`` and ``|`` it holds, preferring the format's own), so a ``.csv``
+    file written with semicolons by a spreadsheet reads as it is. Column
+    names must be unique.
 
     A label is a string, or for multi-label data a list of strings: a JSON
     list (``["sports", "politics"]``, also as a string in a CSV cell) or,
@@ -319,32 +392,50 @@ def load_table(path, *, text="text", label="label", group=None, split=None, labe
     ----------
     path : str or pathlib.Path
         The file.
-    text, label : str, default='text', 'label'
-        Columns of the documents and of their labels.
+    text : str, default='text'
+        Column of the documents.
+    label : str or None, default='label'
+        Column of the labels; None reads no labels (documents to predict).
     group : str or None, default=None
         Column of the groups (rows of one group must stay in one fold, e.g.
         near-duplicates or documents of one author); None reads no groups.
     split : str or None, default=None
         Column of a predefined split (e.g. 'train' / 'test'); None reads none.
+    id : str or None, default=None
+        Column of document identifiers, returned as ``ids``; None reads none.
     label_sep : str or None, default=None
         Separator of the labels of a multi-label row stored as one string.
     format : {'auto', 'csv', 'tsv', 'jsonl', 'parquet'}, default='auto'
         File format; 'auto' reads it from the file name.
+    delimiter : str or None, default=None
+        Field delimiter of a CSV or TSV file; None reads it from the header
+        line (without a header, from the first lines).
+    encoding : str, default='utf-8'
+        Text encoding of a CSV, TSV or JSON-lines file (a UTF-8 byte-order
+        mark is skipped). A byte that does not decode is reported with its
+        line.
+    header : bool, default=True
+        Whether a CSV or TSV file starts with a line naming the columns.
+    names : list of str or None, default=None
+        Column names of a CSV or TSV file without a header line; None names
+        them ``'column1'``, ``'column2'``, ...
 
     Returns
     -------
     corpus : :class:`~sklearn.utils.Bunch`
         ``texts`` (list of str; None where a row has no text), ``labels``
         (list of str, or of lists of str for multi-label data; None where a
-        row has no label), ``groups`` and ``splits`` (lists, or None when not
-        requested), ``columns`` (the columns of the file), ``multilabel``
-        (bool) and ``description``.
+        row has no label; None when ``label`` is None), ``groups``,
+        ``splits`` and ``ids`` (lists, or None when not requested),
+        ``columns`` (the columns of the file), ``multilabel`` (bool) and
+        ``description``.
 
     Raises
     ------
     ValueError
         If the file is empty, a requested column does not exist (the
-        message lists those that do) or a line is not valid JSON.
+        message lists those that do), two columns have the same name, a
+        line is not valid JSON or a byte does not decode in ``encoding``.
 
     See Also
     --------
@@ -364,30 +455,31 @@ def load_table(path, *, text="text", label="label", group=None, split=None, labe
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file.")
     kind = _detect_format(path, format)
-    if kind == "csv":
-        rows, columns = _read_delimited(path, ",")
-    elif kind == "tsv":
-        rows, columns = _read_delimited(path, "\t")
+    if kind in ("csv", "tsv"):
+        rows, columns = _read_delimited(path, delimiter, default="," if kind == "csv" else "\t",
+                                        encoding=encoding, header=header, names=names)
     elif kind == "jsonl":
-        rows, columns = _read_jsonl(path)
+        rows, columns = _read_jsonl(path, encoding=encoding)
     else:
         rows, columns = _read_parquet(path)
     if not rows:
         raise ValueError(f"{path} has no rows" + (f" (columns: {', '.join(columns)})." if columns else "."))
-    wanted = {"text": text, "label": label, "group": group, "split": split}
+    wanted = {"text": text, "label": label, "group": group, "split": split, "id": id}
     for role, column in wanted.items():
         if column is not None and column not in columns:
             raise ValueError(f"{path} has no {role} column {column!r}; its columns are: "
                              f"{', '.join(repr(c) for c in columns)}.")
 
     texts = [None if row.get(text) is None else str(row.get(text)) for row in rows]
-    labels = [_parse_label(row.get(label), label_sep) for row in rows]
-    multilabel = any(isinstance(value, list) for value in labels)
-    if multilabel:
-        labels = [[value] if isinstance(value, str) else value for value in labels]
-    column = {name: None if name is None else [row.get(name) for row in rows] for name in (group, split)}
-    return Bunch(texts=texts, labels=labels, groups=column[group], splits=column[split], columns=columns,
-                 multilabel=multilabel, description=f"{path.name} ({len(rows)} rows)")
+    labels, multilabel = None, False
+    if label is not None:
+        labels = [_parse_label(row.get(label), label_sep) for row in rows]
+        multilabel = any(isinstance(value, list) for value in labels)
+        if multilabel:
+            labels = [[value] if isinstance(value, str) else value for value in labels]
+    column = {name: None if name is None else [row.get(name) for row in rows] for name in (group, split, id)}
+    return Bunch(texts=texts, labels=labels, groups=column[group], splits=column[split], ids=column[id],
+                 columns=columns, multilabel=multilabel, description=f"{path.name} ({len(rows)} rows)")
 
 
 def load_jsonl(path, *, text="text", label="label", group=None, split=None, label_sep=None):
