@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from skltext import LSTMClassifier, TextTokenizer
+from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 from skltext.exceptions import SlowSettingWarning
-from skltext.models import _slow_settings
+from skltext.models import _slow_settings, build_cnn
 from skltext.models._base import auto_batch_size
 from skltext.models._length_buckets import BUCKET_STEP, LengthBuckets, reading_widths
 
@@ -52,6 +52,76 @@ def test_reading_widths_cut_leading_padding_to_whole_steps():
     post_padded = np.zeros((1, 20), dtype=np.int32)
     post_padded[0, :3] = 5
     assert reading_widths(post_padded).tolist() == [20]
+
+
+def test_geometric_widths_have_four_steps_per_doubling_and_waste_under_a_quarter():
+    lengths = np.arange(1, 301)
+    X = np.zeros((len(lengths), 300), dtype=np.int32)
+    X[np.arange(300)[None, :] >= 300 - lengths[:, None]] = 5
+    widths = reading_widths(X, "geometric")
+    assert sorted(set(widths.tolist())) == [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128,
+                                            160, 192, 224, 256, 300]
+    assert (widths >= lengths).all() and (widths[64:] <= 1.25 * lengths[64:]).all()
+
+
+def _padded_to(X, width, side="pre"):
+    """The rows of a pre-padded id matrix laid out at another width (wide enough for every row)."""
+    out = np.zeros((len(X), width), dtype=X.dtype)
+    for row, ids in enumerate(X):
+        tokens = ids[ids != 0]
+        if len(tokens):
+            out[row, width - len(tokens):] = tokens if side == "pre" else 0
+            if side == "post":
+                out[row, :len(tokens)] = tokens
+    return out
+
+
+@pytest.mark.estimator
+def test_cnn_output_does_not_depend_on_padding(varied_lengths):
+    """Check that a document gets the same CNN output at any width, pre- or post-padded, and bucketed."""
+    X, y = varied_lengths
+    X = np.concatenate([X, np.zeros((1, X.shape[1]), dtype=X.dtype)])  # and an empty document
+    clf = tiny(CNNClassifier, bucket_by_length=False, epochs=2).fit(X[:-1], y)
+    expected = clf.model_.predict_on_batch(X)
+    for layout in (_padded_to(X, 32), _padded_to(X, 75), _padded_to(X, 40, side="post")):
+        np.testing.assert_allclose(clf.model_.predict_on_batch(layout), expected, atol=1e-5)
+    # Each document alone, trimmed to its own length (at least the widest window).
+    for row in (0, 7, 100, len(X) - 1):
+        width = max(int((X[row] != 0).sum()), 3)
+        np.testing.assert_allclose(clf.model_.predict_on_batch(X[row:row + 1, -width:]), expected[row:row + 1],
+                                   atol=1e-5)
+    bucketed = clf.set_params(bucket_by_length=True)
+    bucketed.bucket_by_length_ = True
+    np.testing.assert_allclose(bucketed.predict_proba(X)[:, 1], expected[:, 0], atol=1e-5)
+
+
+def test_unmasked_cnn_of_0_2_depends_on_padding(varied_lengths):
+    """Check that the test above can fail: the 0.2.0 network's output changes with the padding."""
+    X, _ = varied_lengths
+    settings = dict(vocab_size=int(X.max()) + 1, sequence_length=None, n_outputs=1, output_activation="sigmoid",
+                    filters=4, embedding_dim=8, seed=0)
+    old = build_cnn(padding_invariant=False, **settings)
+    embeddings = old.get_layer("embedding").embeddings
+    embeddings.assign(np.concatenate([np.ones((1, 8)), np.asarray(embeddings)[1:]]))  # a trained padding row
+    longest = X[(X != 0).sum(axis=1) == 30]
+    assert not np.allclose(old.predict_on_batch(_padded_to(longest, 30)), old.predict_on_batch(_padded_to(longest, 75)),
+                           atol=1e-5)
+    new = build_cnn(padding_invariant=True, **settings)
+    new.set_weights(old.get_weights())
+    np.testing.assert_allclose(new.predict_on_batch(_padded_to(longest, 30)),
+                               new.predict_on_batch(_padded_to(longest, 75)), atol=1e-5)
+
+
+@pytest.mark.estimator
+def test_cnn_buckets_train_on_trimmed_batches_and_auto_follows_the_padding(varied_lengths):
+    X, y = varied_lengths
+    clf = tiny(CNNClassifier).fit(_padded_to(X, 128), y)
+    assert clf.bucket_by_length_ is True and clf.model_.input_shape == (None, None)
+    assert clf.score(_padded_to(X, 128), y) > 0.6
+    dense = X[(X != 0).sum(axis=1) >= 25, -24:]  # rows with no padding at all
+    assert tiny(CNNClassifier, epochs=1).fit(dense, np.arange(len(dense)) % 2).bucket_by_length_ is False
+    balanced = tiny(CNNClassifier, bucket_by_length=True, balanced_batches=True, epochs=1).fit(X, y)
+    assert balanced.bucket_by_length_ is False
 
 
 def test_training_buckets_hold_one_width_each_and_cover_every_row(varied_lengths):

@@ -26,6 +26,7 @@ from sklearn_compat.utils import ClassifierTags
 from ..text import OOV_ID
 from ._batches import BalancedBatches
 from ._embedding_init import initial_embedding_matrix
+from ._epoch_scoring import EpochScoring, HoldoutPredictor, holdout_labels, resolve_scoring
 from ._faults import guarded_fit, prediction_lock
 from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
@@ -77,6 +78,8 @@ class BaseTextClassifier(KerasClassifier):
     # Class attributes, so they are not estimator parameters.
     model = None
     build_fn = None
+    # Widths documents are read at in length buckets (see _length_buckets.reading_widths).
+    _bucket_grid = "linear"
 
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -96,6 +99,7 @@ class BaseTextClassifier(KerasClassifier):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 0, None, closed="left")],
+        "scoring": [str, callable],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -122,6 +126,7 @@ class BaseTextClassifier(KerasClassifier):
         early_stopping,
         validation_fraction,
         patience,
+        scoring="loss",
         callbacks,
         warm_start,
         random_state,
@@ -145,6 +150,7 @@ class BaseTextClassifier(KerasClassifier):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.scoring = scoring
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.random_state = random_state
@@ -185,6 +191,7 @@ class BaseTextClassifier(KerasClassifier):
         """
         self._check_routed_params()
         self._check_params()
+        resolve_scoring(self.scoring, early_stopping=self.early_stopping, name=type(self).__name__)
         seed = None
         if self.random_state is not None:
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -381,7 +388,7 @@ class BaseTextClassifier(KerasClassifier):
                              "needs at least two classes to learn from.")
         sample_weight = self._sample_weight_with_class_weight(codes, sample_weight)
         self.batch_size_ = auto_batch_size(len(X)) if self.batch_size == "auto" else self.batch_size
-        self._choose_reading_mode(len(X))
+        self._choose_reading_mode(X)
         callbacks = list(self._fit_callbacks)
         validation_data = early_stopping = None
         if self.early_stopping:
@@ -392,8 +399,16 @@ class BaseTextClassifier(KerasClassifier):
                     validation_data += (sample_weight[val_idx],)
                     sample_weight = sample_weight[train_idx]
                 X, y = X[train_idx], y[train_idx]
+                monitor, mode, scorer = resolve_scoring(self.scoring, early_stopping=True,
+                                                        name=type(self).__name__)
+                if scorer is not None:
+                    # First, so that early stopping, the user's callbacks and the history see the score.
+                    callbacks.insert(0, EpochScoring(
+                        scorer, monitor, HoldoutPredictor(self, self._predict_ids), validation_data[0],
+                        holdout_labels(self, validation_data[1]), *validation_data[2:],
+                        name=type(self).__name__))
                 early_stopping = keras.callbacks.EarlyStopping(
-                    monitor="val_loss", patience=self.patience, restore_best_weights=True)
+                    monitor=monitor, mode=mode, patience=self.patience, restore_best_weights=True)
                 callbacks.append(early_stopping)
         fit_args = {key: value for key, value in self._routed("fit").items() if key != "callbacks"}
         fit_args = {"verbose": self.verbose, **fit_args, **kwargs}
@@ -401,10 +416,11 @@ class BaseTextClassifier(KerasClassifier):
             # Batches are drawn anew each epoch from the training part only; validation is untouched.
             data = {"x": BalancedBatches(X, y, sample_weight, batch_size=self.batch_size_, rng=self._rng)}
         elif self._reads_in_length_buckets():
-            data = {"x": LengthBuckets(X, y, sample_weight, batch_size=self.batch_size_, rng=self._rng)}
+            data = {"x": LengthBuckets(X, y, sample_weight, batch_size=self.batch_size_, rng=self._rng,
+                                       grid=self._bucket_grid)}
             if validation_data is not None:
                 validation_data = LengthBuckets(*validation_data, *[None] * (3 - len(validation_data)),
-                                                batch_size=self.batch_size_, rng=None)
+                                                batch_size=self.batch_size_, rng=None, grid=self._bucket_grid)
         else:
             data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": self.batch_size_}
         if "x" in data and "y" not in data:
@@ -424,11 +440,13 @@ class BaseTextClassifier(KerasClassifier):
         for key, values in history.items():
             self.history_.setdefault(key, []).extend(values)
         self.n_iter_ = len(self.history_["loss"])
-        monitored = self.history_.get("val_loss")
-        self.best_epoch_ = int(np.argmin(monitored)) + 1 if monitored else self.n_iter_
+        monitor, mode, _ = resolve_scoring(self.scoring, early_stopping=True, name=type(self).__name__)
+        monitored = self.history_.get(monitor)
+        best = np.argmax if mode == "max" else np.argmin
+        self.best_epoch_ = int(best(monitored)) + 1 if monitored else self.n_iter_
 
-    def _choose_reading_mode(self, n_samples):
-        """Set the fitted attributes that say how ``n_samples`` training documents are read."""
+    def _choose_reading_mode(self, X):
+        """Set the fitted attributes that say how the training ids ``X`` are read."""
 
     def _reads_in_length_buckets(self):
         """Whether fit and predict read documents in length buckets (see _length_buckets)."""
@@ -441,6 +459,10 @@ class BaseTextClassifier(KerasClassifier):
         # Keras' predict loop, which costs milliseconds per call even for a single document.
         X, _ = self._validate_data(X=X, y=None)
         X = self.feature_encoder_.transform(X)
+        return self._predict_ids(X, **kwargs)
+
+    def _predict_ids(self, X, **kwargs):
+        """Network outputs for ids already validated and encoded; also scores the hold-out in fit."""
         predict_args = {**self._routed("predict"), **kwargs}
         batch_size = predict_args.pop("batch_size", _PREDICT_BATCH_SIZE)
         if predict_args:  # callbacks, verbose or steps: only Keras' loop honours them
@@ -448,7 +470,8 @@ class BaseTextClassifier(KerasClassifier):
                 return self.model_.predict(x, batch_size=len(x), **predict_args)
         else:
             predict_batch = self.model_.predict_on_batch
-        return predict_by_width(predict_batch, X, batch_size=batch_size, bucketed=self._reads_in_length_buckets())
+        return predict_by_width(predict_batch, X, batch_size=batch_size, bucketed=self._reads_in_length_buckets(),
+                                grid=self._bucket_grid)
 
     def predict_proba(self, X):
         """Probability estimates, shaped as scikit-learn expects.
@@ -603,15 +626,36 @@ default='auto'
         Maximum number of passes over the training data.
     early_stopping : bool, default=True
         Hold out a stratified ``validation_fraction`` of the training data and
-        stop when its loss has not improved for ``patience`` epochs, restoring
-        the weights of the best epoch. When the data is too small to hold out
+        stop when its loss (or the ``scoring`` score) has not improved for
+        ``patience`` epochs, restoring the weights of the best epoch. When the data is too small to hold out
         at least one document of some class, training uses all of it and runs
         ``epochs`` epochs.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping, per class
         (per rarest label for multi-label).
     patience : int, default={patience}
-        Epochs without improvement of the validation loss before stopping.
+        Epochs without improvement of the validation loss (or the ``scoring``
+        score) before stopping.
+    scoring : str or callable, default='loss'
+        What early stopping watches on the hold-out, and so which epoch's
+        weights are kept. 'loss' is the validation loss (lower is better).
+        Anything else is a scikit-learn scorer (greater is better) computed
+        on the hold-out after every epoch, from the labels as given to
+        ``fit`` and the predictions of that epoch's network: a name from
+        :func:`sklearn.metrics.get_scorer_names` (e.g. 'f1_macro',
+        'balanced_accuracy', 'roc_auc_ovr', 'neg_log_loss'; for multi-label
+        targets e.g. 'average_precision', 'roc_auc', or 'f1_macro' on the
+        0.5 threshold of ``predict``) or a callable ``scorer(estimator, X,
+        y)``, called with an object that has the estimator's ``classes_``,
+        ``predict`` and ``predict_proba``. The score is added to ``history_``
+        as ``val_<name>`` (``val_score`` for a callable), replacing a Keras
+        value of the same name such as ``val_accuracy``, and is weighted as
+        the validation loss is when sample or class weights are given. It
+        needs ``early_stopping=True`` (a ValueError otherwise); when the data
+        is too small to hold any out, no score is computed and ``epochs``
+        epochs run. Scorers that need every class or label present in the
+        hold-out (ROC AUC) can fail on small data; a larger
+        ``validation_fraction`` helps.
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks for training.
     warm_start : bool, default=False
@@ -652,14 +696,15 @@ SHARED_ATTRIBUTES_DOC = """\
     model_ : keras.Model
         The trained network.
     history_ : dict of str to list of float
-        Per-epoch training and validation ('val_' prefix) loss and metrics.
+        Per-epoch training and validation ('val_' prefix) loss and metrics,
+        with the ``scoring`` score (e.g. 'val_f1_macro') unless it is 'loss'.
     batch_size_ : int
         Documents per gradient step used in the last ``fit``.
     n_iter_ : int
         Epochs run.
     best_epoch_ : int
-        Epoch (from 1) whose weights were kept: the lowest validation loss
-        when early stopping ran, else the last."""
+        Epoch (from 1) whose weights were kept: the lowest validation loss,
+        or highest ``scoring`` score, when early stopping ran, else the last."""
 
 
 def fill_shared_doc(**defaults):

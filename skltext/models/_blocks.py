@@ -5,7 +5,7 @@ import itertools
 import keras
 import numpy as np
 
-__all__ = ["ZeroPadding", "classification_head", "embedding_block", "layer_seeds"]
+__all__ = ["PaddingPositionsToZero", "ZeroPadding", "classification_head", "embedding_block", "layer_seeds"]
 
 # Spread of Keras' default ('uniform') embedding initialiser.
 _EMBEDDING_INIT_SCALE = 0.05
@@ -43,12 +43,34 @@ class ZeroPadding(keras.constraints.Constraint):
         return keras.ops.concatenate([keras.ops.zeros_like(w[:1]), w[1:]], axis=0)
 
 
+@keras.saving.register_keras_serializable(package="skltext")
+class PaddingPositionsToZero(keras.layers.Layer):
+    """Sets the values at padding positions (token id 0) to zero.
+
+    Called on ``[values, ids]`` with values of shape (batch, length, channels)
+    and ids of shape (batch, length); returns the values with every padding
+    position's channels zeroed. Unlike a Keras mask, the zeros are in the
+    values themselves, so every following layer sees them.
+    """
+
+    def call(self, inputs):
+        values, ids = inputs
+        keep = keras.ops.cast(keras.ops.not_equal(ids, 0), values.dtype)
+        return values * keras.ops.expand_dims(keep, -1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
 def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropout, mask_padding=False,
-                    pretrained=False, seed=None):
+                    zero_padding_positions=False, pretrained=False, seed=None):
     """Integer token ids in, a (batch, sequence_length, embedding_dim) tensor out.
 
     With ``pretrained``, the weights are set afterwards from word vectors and
-    the padding row is held at zero, so fine-tuning cannot move it. ``seed``
+    the padding row is held at zero, so fine-tuning cannot move it. With
+    ``zero_padding_positions``, the embedded sequence is zero at every
+    padding position, whatever the padding row holds, so padding looks the
+    same as the zeros a 'same' convolution pads its input with. ``seed``
     fixes the initial embeddings and the dropout masks (see :func:`layer_seeds`).
 
     Returns
@@ -64,6 +86,8 @@ def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropo
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_padding, name="embedding",
                                embeddings_initializer=initializer,
                                embeddings_constraint=ZeroPadding() if pretrained else None)(inputs)
+    if zero_padding_positions:
+        x = PaddingPositionsToZero(name="zero_padding_positions")([x, inputs])
     spatial_dropout_seed = next(seeds)
     if spatial_dropout > 0:
         # Drops whole embedding channels, which regularises better than per-value dropout.

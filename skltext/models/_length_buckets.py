@@ -1,12 +1,21 @@
-"""Reading documents in length buckets: recurrent layers skip most of the padding.
+"""Reading documents in length buckets: the network skips most of the padding.
 
 A pre-padded id matrix is as wide as its longest document (or ``max_len``),
-so a recurrent layer steps through every padding column of a short document.
-Here each document gets a reading width: its length rounded up to a multiple
-of ``BUCKET_STEP`` columns. Batches hold documents of one width only and keep
-just their last ``width`` columns, cutting the leading padding. A document is
-read at the same width in training, validation and prediction, whatever
-documents share its batch, so predictions do not depend on batch composition.
+so a recurrent layer steps through every padding column of a short document,
+and a convolution convolves them. Here each document gets a reading width:
+its length rounded up to the next width of a grid. Batches hold documents of
+one width only and keep just their last ``width`` columns, cutting the
+leading padding. A document is read at the same width in training,
+validation and prediction, whatever documents share its batch, so
+predictions do not depend on batch composition.
+
+Two grids: 'linear' (every multiple of ``BUCKET_STEP``; the LSTM's, whose
+output depends on the padding it reads, so little is read) and 'geometric'
+(multiples of ``BUCKET_STEP`` up to ``8 * BUCKET_STEP``, then four widths per
+doubling, so at most a quarter of a row is padding). The geometric grid has
+few widths, so few batch shapes to compile (JAX compiles one step function
+per shape) and few part-filled batches to top up; it suits networks whose
+output does not depend on the padding (the CNN).
 """
 
 import math
@@ -14,24 +23,27 @@ import math
 import keras
 import numpy as np
 
-__all__ = ["BUCKET_STEP", "LengthBuckets", "predict_by_width", "reading_widths"]
+__all__ = ["BUCKET_STEP", "GRIDS", "LengthBuckets", "predict_by_width", "reading_widths"]
 
 # Coarse enough to keep the number of distinct batch shapes (one compiled
 # function each under JAX) small, fine enough to cut most padding.
 BUCKET_STEP = 8
+GRIDS = ("linear", "geometric")
 
 
-def reading_widths(X):
+def reading_widths(X, grid="linear"):
     """Columns each row of a pre-padded id matrix is read with.
 
     The width covers everything from a row's first non-zero id to its end,
-    rounded up to a multiple of ``BUCKET_STEP`` (at least one step, at most
-    the matrix width). A post-padded row starts with a token, so it is read
-    whole: correct, only not faster.
+    rounded up to the next width of ``grid`` (at least ``BUCKET_STEP``, at
+    most the matrix width). A post-padded row starts with a token, so it is
+    read whole: correct, only not faster.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, sequence_length)
+    grid : {'linear', 'geometric'}, default='linear'
+        The widths rows are rounded up to (see the module docstring).
 
     Returns
     -------
@@ -40,8 +52,13 @@ def reading_widths(X):
     n_columns = X.shape[1]
     nonzero = X != 0
     first = np.where(nonzero.any(axis=1), nonzero.argmax(axis=1), n_columns)
-    steps = np.maximum(1, -(-(n_columns - first) // BUCKET_STEP))
-    return np.minimum(steps * BUCKET_STEP, n_columns)
+    lengths = np.maximum(n_columns - first, 1)
+    step = np.full(len(X), BUCKET_STEP)
+    if grid == "geometric":
+        # Four widths per doubling above 8 steps: the step is a quarter of the power of two below.
+        octave = 2 ** np.floor(np.log2(np.maximum(lengths - 1, 1))).astype(np.int64)
+        step = np.maximum(step, octave // 4)
+    return np.minimum(-(-lengths // step) * step, n_columns)
 
 
 class LengthBuckets(keras.utils.PyDataset):
@@ -60,14 +77,16 @@ class LengthBuckets(keras.utils.PyDataset):
         that width drawn at random, so that all batches have the same size
         (under JAX every batch shape is compiled separately). None keeps the
         rows in order and the batches as they fall (validation data).
+    grid : {'linear', 'geometric'}, default='linear'
+        The reading widths (see :func:`reading_widths`).
     """
 
-    def __init__(self, X, y, sample_weight, *, batch_size, rng):
+    def __init__(self, X, y, sample_weight, *, batch_size, rng, grid="linear"):
         super().__init__()
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size = batch_size
         self.rng = rng
-        self.widths = reading_widths(X)
+        self.widths = reading_widths(X, grid)
         self.groups = [np.flatnonzero(self.widths == width) for width in np.unique(self.widths)]
         self.draw()
 
@@ -105,7 +124,7 @@ class LengthBuckets(keras.utils.PyDataset):
         return x, self.y[rows], self.sample_weight[rows]
 
 
-def predict_by_width(predict_batch, X, *, batch_size, bucketed):
+def predict_by_width(predict_batch, X, *, batch_size, bucketed, grid="linear"):
     """Outputs of ``predict_batch`` for every row of X, computed in chunks.
 
     Chunks hold at most ``batch_size`` rows of one reading width (with
@@ -120,12 +139,14 @@ def predict_by_width(predict_batch, X, *, batch_size, bucketed):
     X : ndarray of shape (n_samples, sequence_length)
     batch_size : int
     bucketed : bool
+    grid : {'linear', 'geometric'}, default='linear'
+        The reading widths, with ``bucketed`` (see :func:`reading_widths`).
 
     Returns
     -------
     outputs : ndarray of shape (n_samples, n_outputs)
     """
-    widths = reading_widths(X) if bucketed else np.full(len(X), X.shape[1])
+    widths = reading_widths(X, grid) if bucketed else np.full(len(X), X.shape[1])
     outputs = None
     for width in np.unique(widths):
         rows = np.flatnonzero(widths == width)

@@ -3,12 +3,18 @@
 from numbers import Integral
 
 import keras
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier, fill_shared_doc
-from ._blocks import classification_head, embedding_block, layer_seeds
+from ._blocks import PaddingPositionsToZero, classification_head, embedding_block, layer_seeds
+from ._length_buckets import reading_widths
 
 __all__ = ["CNNClassifier", "build_cnn"]
+
+# bucket_by_length='auto' turns buckets on when they would skip at least this share of the
+# id matrix. Below it, the compilation of one step function per width under JAX, and the
+# rows that top up each width's last batch, cost about as much as the skipped columns save.
+_AUTO_BUCKETS_SKIPPED_SHARE = 1 / 3
 
 
 def build_cnn(
@@ -23,6 +29,7 @@ def build_cnn(
     spatial_dropout=0.0,
     dropout=0.5,
     dense_units=None,
+    padding_invariant=True,
     pretrained=False,
     seed=None,
 ):
@@ -35,14 +42,23 @@ def build_cnn(
     ----------
     vocab_size : int
         Number of token ids (rows of the embedding).
-    sequence_length : int
-        Columns of the input id matrix.
+    sequence_length : int or None
+        Columns of the input id matrix; None takes any length.
     n_outputs : int
         Units of the output layer.
     output_activation : {'sigmoid', 'softmax'}
         Activation of the output layer.
     embedding_dim, filters, kernel_sizes, spatial_dropout, dropout, dense_units
         As in :class:`CNNClassifier`.
+    padding_invariant : bool, default=True
+        Make the output independent of padding: the embedded sequence is zero
+        at padding positions (id 0), and the convolution outputs there are
+        zeroed before the max pool, so only windows centred on a token can
+        win it. A document then gets the same output however many padding
+        columns surround it, and can be read at the width of its own length
+        (length buckets). False builds the network of skltext 0.2.0 and
+        earlier, where the padding row of the embedding is trained and
+        windows over padding enter the max pool.
     pretrained : bool, default=False
         Hold the padding row of the embedding at zero (for weights set from
         word vectors after building).
@@ -66,12 +82,17 @@ def build_cnn(
     seeds = layer_seeds(seed)
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
-                                pretrained=pretrained, seed=next(seeds))
+                                zero_padding_positions=padding_invariant, pretrained=pretrained,
+                                seed=next(seeds))
     pooled = []
     for size in kernel_sizes:
         # 'same' padding lets windows wider than short documents still apply.
         conv = keras.layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv_{size}",
                                    kernel_initializer=keras.initializers.GlorotUniform(next(seeds)))(x)
+        if padding_invariant:
+            # ReLU outputs are >= 0, so zeros at padding positions never beat a token's window
+            # in the max pool; a document without tokens pools to zeros at any width.
+            conv = PaddingPositionsToZero(name=f"zero_padding_{size}")([conv, inputs])
         pooled.append(keras.layers.GlobalMaxPooling1D(name=f"max_pool_{size}")(conv))
     x = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="concatenate")(pooled)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
@@ -98,11 +119,30 @@ class CNNClassifier(BaseTextClassifier):
         MR, Subj and TREC-6 (benchmarks/results/kim.md).
     kernel_sizes : tuple of int, default=(3, 4, 5)
         Window sizes, in tokens, of the parallel convolutions.
+    bucket_by_length : bool or 'auto', default='auto'
+        Train and predict on batches of documents of similar length, each
+        read from its first token (its length rounded up to 8, 16, ... 64,
+        then to four widths per doubling: 80, 96, 112, 128, 160, ...), so the
+        convolutions skip most of the padding. The network's output does not
+        depend on padding (padding positions are zero after the embedding and
+        are left out of the max pool), so a document gets the same
+        prediction read at any width: buckets change the speed, not the
+        model. Needs pre-padded ids (the tokenizer's default); post-padded
+        ids are read whole. Off with ``balanced_batches``, whose batches mix
+        lengths. 'auto' turns it on when the buckets would skip at least a
+        third of the training id matrix (long-tailed lengths, where
+        ``max_len`` is far above most documents); below that, compiling one
+        step function per width (JAX) and topping up each width's last
+        batch cost about what the skipped padding saves. The choice made is
+        ``bucket_by_length_``.
 {shared_parameters}
 
     Attributes
     ----------
 {shared_attributes}
+    bucket_by_length_ : bool
+        Whether the last ``fit`` read documents in length buckets, and so
+        ``predict`` does too.
 
     See Also
     --------
@@ -124,13 +164,17 @@ class CNNClassifier(BaseTextClassifier):
         **BaseTextClassifier._parameter_constraints,
         "filters": [Interval(Integral, 1, None, closed="left")],
         "kernel_sizes": ["array-like"],
+        "bucket_by_length": ["boolean", StrOptions({"auto"})],
     }
+    # Few widths, so few step functions to compile; the output does not depend on the padding.
+    _bucket_grid = "geometric"
 
     def __init__(
         self,
         *,
         filters=200,
         kernel_sizes=(3, 4, 5),
+        bucket_by_length="auto",
         embedding_dim=128,
         embeddings=None,
         trainable_embeddings=True,
@@ -148,6 +192,7 @@ class CNNClassifier(BaseTextClassifier):
         early_stopping=True,
         validation_fraction=0.1,
         patience=5,
+        scoring="loss",
         callbacks=None,
         warm_start=False,
         random_state=None,
@@ -161,20 +206,33 @@ class CNNClassifier(BaseTextClassifier):
             class_weight=class_weight, class_weight_mu=class_weight_mu,
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
             early_stopping=early_stopping, validation_fraction=validation_fraction,
-            patience=patience, callbacks=callbacks, warm_start=warm_start,
+            patience=patience, scoring=scoring, callbacks=callbacks, warm_start=warm_start,
             random_state=random_state, verbose=verbose, **routed_params,
         )
         self.filters = filters
         self.kernel_sizes = kernel_sizes
+        self.bucket_by_length = bucket_by_length
 
     def _check_params(self):
         sizes = list(self.kernel_sizes)
         if not sizes or not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes):
             raise ValueError(f"kernel_sizes must be a non-empty sequence of positive ints, got {self.kernel_sizes!r}.")
 
+    def _choose_reading_mode(self, X):
+        wanted = self.bucket_by_length
+        if wanted == "auto":
+            skipped = 1 - reading_widths(X, self._bucket_grid).sum() / max(X.size, 1)
+            wanted = bool(skipped >= _AUTO_BUCKETS_SKIPPED_SHARE)
+        # Balanced batches mix lengths freely, so they are read at full width.
+        self.bucket_by_length_ = bool(wanted) and not self.balanced_batches
+
+    def _reads_in_length_buckets(self):
+        return getattr(self, "bucket_by_length_", False)
+
     def _build_network(self, meta):
         return build_cnn(
-            vocab_size=meta["vocab_size_"], sequence_length=meta["n_features_in_"],
+            # Any sequence length: length buckets feed batches trimmed to their documents.
+            vocab_size=meta["vocab_size_"], sequence_length=None,
             n_outputs=meta["n_outputs"], output_activation=meta["output_activation"],
             embedding_dim=meta["embedding_dim"], pretrained=meta["pretrained"], filters=self.filters,
             kernel_sizes=tuple(int(s) for s in self.kernel_sizes),

@@ -203,6 +203,7 @@ class LSTMClassifier(BaseTextClassifier):
         early_stopping=True,
         validation_fraction=0.1,
         patience=3,
+        scoring="loss",
         callbacks=None,
         warm_start=False,
         random_state=None,
@@ -216,7 +217,7 @@ class LSTMClassifier(BaseTextClassifier):
             class_weight=class_weight, class_weight_mu=class_weight_mu,
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
             early_stopping=early_stopping, validation_fraction=validation_fraction,
-            patience=patience, callbacks=callbacks, warm_start=warm_start,
+            patience=patience, scoring=scoring, callbacks=callbacks, warm_start=warm_start,
             random_state=random_state, verbose=verbose, **routed_params,
         )
         self.cell = cell
@@ -227,9 +228,9 @@ class LSTMClassifier(BaseTextClassifier):
         self.mask_padding = mask_padding
         self.bucket_by_length = bucket_by_length
 
-    def _choose_reading_mode(self, n_samples):
+    def _choose_reading_mode(self, X):
         # Balanced batches mix lengths freely, so they are read at full width.
-        wanted = n_samples >= _AUTO_BUCKETS_FROM if self.bucket_by_length == "auto" else self.bucket_by_length
+        wanted = len(X) >= _AUTO_BUCKETS_FROM if self.bucket_by_length == "auto" else self.bucket_by_length
         self.bucket_by_length_ = wanted and not self.balanced_batches
 
     def _reads_in_length_buckets(self):
