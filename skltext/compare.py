@@ -31,6 +31,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.multiclass import type_of_target
 
+from ._label_lists import is_label_lists
 from .model_selection import MultilabelStratifiedKFold
 from .sampling import MultilabelRandomOverSampler
 from .text import TextTokenizer
@@ -63,9 +64,10 @@ _TITLES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1
 def _encode_target(y, label_names=None):
     """``y`` as an array sklearn accepts, its target type and the names of its classes or labels.
 
-    A list of label lists becomes a 0/1 indicator matrix.
+    A list (or pandas Series, or object array) of label lists becomes a 0/1 indicator matrix.
     """
-    if not hasattr(y, "shape") and len(y) and all(isinstance(v, (list, tuple, set, frozenset)) for v in y):
+    listed = not hasattr(y, "shape") and len(y) and all(isinstance(v, (list, tuple, set, frozenset)) for v in y)
+    if listed or is_label_lists(y):
         binarizer = MultiLabelBinarizer()
         Y = binarizer.fit_transform(y)
         return Y, "multilabel-indicator", np.asarray(binarizer.classes_, dtype=object)

@@ -16,10 +16,11 @@ without that risk:
 
 Loading only instantiates classes from a fixed list (the skltext estimators,
 scikit-learn and imbalanced-learn pipelines, imbalanced-learn's random
-samplers and the cross-validation splitters) and sets data attributes on
-them; anything else in the file is refused. Estimators outside that list (a
-TF-IDF vectorizer, say) cannot be saved this way: use joblib, for files you
-trust.
+samplers, the cross-validation splitters and the parts of the TF-IDF
+baselines of ``skltext compare``: ``TfidfVectorizer``, ``LogisticRegression``,
+``LinearSVC``, ``OneVsRestClassifier``) and sets data attributes on them;
+anything else in the file is refused. Estimators outside that list (a naive
+Bayes model, say) cannot be saved this way: use joblib, for files you trust.
 """
 
 import importlib
@@ -40,6 +41,8 @@ _DESCRIPTION = "skltext.json"
 # Numeric arrays larger than this (word vectors, say) go to .npy files instead of the JSON.
 _INLINE_ARRAY_SIZE = 10_000
 _FORMAT_NAME = "skltext-model"
+# Fitted state kept behind a property rather than in an attribute of the instance.
+_FITTED_PROPERTIES = {"sklearn.feature_extraction.text.TfidfVectorizer": ("idf_",)}
 
 # Classes that load_model may instantiate. Each keeps all of its fitted state in
 # public attributes ending in "_", which is what the description stores.
@@ -55,6 +58,12 @@ _ALLOWED_CLASSES = frozenset({
     "skltext.embeddings.WordVectors",
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._function_transformer.FunctionTransformer",
+    # The TF-IDF baselines of skltext compare (a fitted linear model is its coefficients).
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.preprocessing._label.LabelBinarizer",
     "imblearn.pipeline.Pipeline",
     "imblearn.over_sampling._random_over_sampler.RandomOverSampler",
     "imblearn.under_sampling._prototype_selection._random_under_sampler.RandomUnderSampler",
@@ -100,6 +109,8 @@ class _Writer:
             return {"__scalar__": self.encode(value.item(), where), "dtype": value.dtype.str}
         if isinstance(value, np.dtype):
             return {"__dtype__": value.str}
+        if isinstance(value, type) and issubclass(value, np.generic):  # dtype=np.float64
+            return {"__dtype__": np.dtype(value).str}
         if isinstance(value, np.ndarray):
             return self._encode_array(value, where)
         if isinstance(value, tuple):
@@ -146,6 +157,9 @@ class _Writer:
         params = _constructor_params(obj)
         fitted = {key: value for key, value in vars(obj).items()
                   if key.endswith("_") and not key.startswith("_") and key not in params}
+        for key in _FITTED_PROPERTIES.get(_qualified_name(type(obj)), ()):
+            if hasattr(obj, key):
+                fitted[key] = getattr(obj, key)
         return {
             "__object__": _qualified_name(type(obj)),
             "params": {key: self.encode(value, f"{where}.{key}") for key, value in params.items()},

@@ -41,6 +41,8 @@ from sklearn.utils.validation import _num_samples, check_consistent_length
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
+from ._label_lists import check_not_label_lists
+
 __all__ = [
     "MultilabelRandomOverSampler",
     "MultilabelRandomUnderSampler",
@@ -61,6 +63,7 @@ def _check_multilabel_target(y, name):
         raise ValueError(
             f"{name} requires y: a 0/1 indicator matrix of shape (n_samples, n_labels)."
         )
+    check_not_label_lists(y, name=name)
     if hasattr(y, "to_numpy"):  # pandas DataFrame
         y = y.to_numpy()
     if not sparse.issparse(y):

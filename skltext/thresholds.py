@@ -46,6 +46,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples, check_is_fitted, column_or_1d
 from sklearn_compat.base import _fit_context
 
+from ._label_lists import check_not_label_lists
 from .model_selection import MultilabelStratifiedKFold, _iterative_stratification
 
 __all__ = ["ThresholdOptimizer"]
@@ -708,6 +709,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         name = type(self).__name__
         if y is None:
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+        check_not_label_lists(y, name=name)
         if not sp.issparse(y):
             y = np.asarray(y)
             if y.ndim == 2 and y.shape[1] == 1:

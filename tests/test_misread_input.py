@@ -9,6 +9,7 @@ a multi-label target, and probabilities that must sum to 1.
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import log_loss
 from sklearn.model_selection import cross_val_score
@@ -62,3 +63,66 @@ def test_predict_log_proba_is_the_log_of_predict_proba(target, multiclass_model)
         np.testing.assert_allclose(pipe.predict_log_proba(DOCS[:5]), np.log(pipe.predict_proba(DOCS[:5])))
         tuned = ThresholdOptimizer(tiny(CNNClassifier, epochs=1), cv=2).fit(IDS, CODES == 0)
         np.testing.assert_allclose(tuned.predict_log_proba(IDS), np.log(tuned.predict_proba(IDS)))
+
+
+# ---------------------------------------------------------------- label lists as a multi-label target
+
+LABEL_LISTS = {
+    "ragged lists": [["news", "sport"], ["news"]] * 18,
+    "equal-length lists of strings": [["news"], ["sport"]] * 18,
+    "tuples with an empty row": [("news", "sport"), ()] * 18,
+    "sets": [{1, 2}, {3, 4}] * 18,
+    "pandas Series of lists": "series",
+    "object array of ragged lists": "object array",
+    "labels mixed with lists": ["news", ["news", "sport"]] * 18,
+}
+
+
+def _label_lists(kind):
+    value = LABEL_LISTS[kind]
+    if value == "series":
+        return pd.Series([["news", "sport"], ["news"]] * 18)
+    if value == "object array":
+        y = np.empty(len(IDS), dtype=object)
+        y[:] = [["news", "sport"], ["news"]] * 18
+        return y
+    return value
+
+
+@pytest.mark.parametrize("kind", list(LABEL_LISTS))
+@pytest.mark.parametrize("consumer", ["LSTMClassifier", "CNNClassifier pipeline", "MultilabelRandomOverSampler",
+                                      "MultilabelRandomUnderSampler", "ThresholdOptimizer"])
+def test_label_lists_are_refused_with_multilabelbinarizer(consumer, kind):
+    """Check that every estimator taking a multi-label y names MultiLabelBinarizer for label lists."""
+    from sklearn.linear_model import LogisticRegression
+
+    from skltext.sampling import MultilabelRandomOverSampler, MultilabelRandomUnderSampler
+
+    y = _label_lists(kind)
+    fit = {
+        "LSTMClassifier": lambda: tiny(LSTMClassifier).fit(IDS, y),
+        "CNNClassifier pipeline": lambda: make_pipeline(TextTokenizer(), tiny(CNNClassifier)).fit(DOCS, y),
+        "MultilabelRandomOverSampler": lambda: MultilabelRandomOverSampler().fit_resample(IDS, y),
+        "MultilabelRandomUnderSampler": lambda: MultilabelRandomUnderSampler().fit_resample(IDS, y),
+        "ThresholdOptimizer": lambda: ThresholdOptimizer(LogisticRegression()).fit(IDS, y),
+    }[consumer]
+    with pytest.raises(ValueError, match=r"collection of labels per sample.*MultiLabelBinarizer\(\).fit_transform"):
+        fit()
+
+
+def test_indicator_rows_as_lists_are_still_a_multilabel_target():
+    """Check that equal-length 0/1 rows given as lists stay a valid indicator matrix."""
+    from skltext.sampling import MultilabelRandomOverSampler
+
+    Y = [[1, 0], [0, 1], [1, 1]] * 12
+    _, Y_resampled = MultilabelRandomOverSampler(random_state=0).fit_resample(IDS, Y)
+    assert np.asarray(Y_resampled).shape[1] == 2
+
+
+def test_compare_converts_a_series_of_label_lists():
+    """Check that compare_models, which converts label lists itself, also takes a pandas Series of them."""
+    from skltext.compare import compare_models
+
+    y = pd.Series([["news", "sport"], ["news"], ["sport"]] * 12)
+    comparison = compare_models(DOCS, y, models=["tfidf-lr"], cv=2)
+    assert comparison.target_type == "multilabel-indicator" and list(comparison.classes) == ["news", "sport"]

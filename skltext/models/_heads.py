@@ -14,6 +14,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
 
+from .._label_lists import check_not_label_lists
+
 __all__ = ["TargetEncoder", "check_target", "resolve_loss", "SUPPORTED_TARGET_TYPES"]
 
 SUPPORTED_TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator")
@@ -49,6 +51,7 @@ def check_target(y, *, name):
     """
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    check_not_label_lists(y, name=name)
     if isinstance(y, (list, tuple)):
         # np.asarray would silently turn [1, "a"] into ["1", "a"].
         _check_one_label_kind(y)
