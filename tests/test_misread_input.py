@@ -17,7 +17,7 @@ from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer, ThresholdOptimizer
 
-from .conftest import tiny
+from .conftest import MODEL_CLASSES, TINY, tiny
 
 DOCS = ["a good film", "a bad film", "great acting", "poor plot", "good fun", "bad acting", "fine film",
         "dull plot", "good plot", "bad fun", "a fine plot", "great fun"] * 3
@@ -126,3 +126,54 @@ def test_compare_converts_a_series_of_label_lists():
     y = pd.Series([["news", "sport"], ["news"], ["sport"]] * 12)
     comparison = compare_models(DOCS, y, models=["tfidf-lr"], cv=2)
     assert comparison.target_type == "multilabel-indicator" and list(comparison.classes) == ["news", "sport"]
+
+
+# ---------------------------------------------------------------- NumPy scalars as hyperparameters
+
+
+def _as_numpy_scalar(value):
+    if isinstance(value, bool):
+        return np.bool_(value)
+    if isinstance(value, int):
+        return np.int64(value)
+    if isinstance(value, float):
+        return np.float32(value)
+    if isinstance(value, tuple):
+        return tuple(np.int32(item) for item in value)
+    return value
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("model_class", MODEL_CLASSES, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("extra", [
+    {"dense_units": 4, "spatial_dropout": 0.1, "optimizer__beta_1": 0.8},
+    {"loss": "focal", "loss__gamma": 1.0, "class_weight": "balanced_log", "balanced_batches": True},
+], ids=["dense-spatial-optimizer", "focal-balanced"])
+def test_numpy_scalars_are_accepted_for_every_parameter(model_class, extra):
+    """Check that every numeric and boolean parameter may be a NumPy scalar (as a search over
+    np.arange hands them), also inside tuples and routed parameters, and is stored untouched."""
+    settings = {**model_class().get_params(), **TINY[model_class], **extra, "epochs": 1}
+    params = {key: _as_numpy_scalar(value) for key, value in settings.items()}
+    assert isinstance(params["embedding_dim"], np.int64) and isinstance(params["dropout"], np.float32)
+    model = model_class(**params).fit(IDS, CODES == 0)
+    assert model.predict(IDS).shape == (len(IDS),)
+    assert all(type(model.get_params()[key]) is type(value) for key, value in params.items())
+
+
+def test_numpy_scalars_for_the_tokenizer_samplers_and_threshold_optimizer():
+    """Check the other estimators' numeric parameters as NumPy scalars."""
+    from sklearn.linear_model import LogisticRegression
+
+    from skltext.sampling import MultilabelRandomOverSampler, MultilabelRandomUnderSampler
+
+    ids = TextTokenizer(max_len=np.int64(3), max_words=np.int64(4), min_count=np.int32(1),
+                        lowercase=np.bool_(True)).fit_transform(DOCS)
+    assert ids.shape == (len(DOCS), 3) and ids.max() <= 5
+    Y = np.stack([CODES == 0, CODES != 1], axis=1).astype(int)
+    for sampler in (MultilabelRandomOverSampler, MultilabelRandomUnderSampler):
+        X_resampled, _ = sampler(sampling_strategy=np.float32(0.25), random_state=np.int64(0)).fit_resample(IDS, Y)
+        assert len(X_resampled) != len(IDS)
+    tuned = ThresholdOptimizer(LogisticRegression(), cv=np.int64(3), max_candidates=np.int64(20),
+                               max_iter=np.int64(3), min_score=np.float32(0.1), random_state=np.int64(0),
+                               refit=np.bool_(True)).fit(IDS, CODES)
+    assert set(tuned.predict(IDS)) <= {0, 1, 2}

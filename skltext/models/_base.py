@@ -32,6 +32,7 @@ from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
 from ._length_buckets import LengthBuckets, predict_by_width
+from ._scalars import python_scalars
 from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
 from ._validation_split import stratified_holdout
 
@@ -275,13 +276,13 @@ class BaseTextClassifier(KerasClassifier):
         layer.trainable = self.trainable_embeddings
 
     def _routed(self, prefix):
-        """The ``<prefix>__*`` parameters, with the prefix removed."""
-        return {key.split("__", 1)[1]: value for key, value in self.get_params().items()
+        """The ``<prefix>__*`` parameters, with the prefix removed (NumPy scalars as Python ones)."""
+        return {key.split("__", 1)[1]: python_scalars(value) for key, value in self.get_params().items()
                 if key.startswith(prefix + "__")}
 
     def _make_optimizer(self):
         kwargs = self._routed("optimizer")
-        kwargs["learning_rate"] = self.learning_rate
+        kwargs["learning_rate"] = python_scalars(self.learning_rate)  # Keras refuses np.float32
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             try:

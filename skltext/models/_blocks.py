@@ -5,6 +5,8 @@ import itertools
 import keras
 import numpy as np
 
+from ._scalars import accepts_numpy_scalars
+
 __all__ = ["PaddingPositionsToZero", "ZeroPadding", "classification_head", "embedding_block", "layer_seeds"]
 
 # Spread of Keras' default ('uniform') embedding initialiser.
@@ -62,6 +64,7 @@ class PaddingPositionsToZero(keras.layers.Layer):
         return input_shape[0]
 
 
+@accepts_numpy_scalars
 def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropout, mask_padding=False,
                     zero_padding_positions=False, pretrained=False, seed=None):
     """Integer token ids in, a (batch, sequence_length, embedding_dim) tensor out.
@@ -95,6 +98,7 @@ def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropo
     return inputs, x
 
 
+@accepts_numpy_scalars
 def classification_head(x, *, n_outputs, output_activation, dropout, dense_units, seed=None):
     """Dropout, an optional hidden dense layer, then the output layer; ``seed`` as in :func:`layer_seeds`."""
     # Seeds are drawn in a fixed order whatever the options, so one part's seed never depends on another's.

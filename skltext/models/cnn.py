@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseTextClassifier, fill_shared_doc
 from ._blocks import PaddingPositionsToZero, classification_head, embedding_block, layer_seeds
 from ._length_buckets import reading_widths
+from ._scalars import accepts_numpy_scalars
 
 __all__ = ["CNNClassifier", "build_cnn"]
 
@@ -17,6 +18,7 @@ __all__ = ["CNNClassifier", "build_cnn"]
 _AUTO_BUCKETS_SKIPPED_SHARE = 1 / 3
 
 
+@accepts_numpy_scalars
 def build_cnn(
     *,
     vocab_size,

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier, fill_shared_doc
 from ._blocks import classification_head, embedding_block, layer_seeds
+from ._scalars import accepts_numpy_scalars
 from ._slow_settings import warn_slow_recurrent_settings
 
 __all__ = ["LSTMClassifier", "build_lstm"]
@@ -18,6 +19,7 @@ _CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 _AUTO_BUCKETS_FROM = 20_000
 
 
+@accepts_numpy_scalars
 def build_lstm(
     *,
     vocab_size,
