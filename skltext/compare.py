@@ -41,6 +41,7 @@ __all__ = [
     "MODEL_NAMES",
     "IMBALANCE_REMEDIES",
     "Comparison",
+    "ComparisonInterrupted",
     "compare_models",
     "make_cv",
     "make_model",
@@ -489,6 +490,26 @@ class Comparison:
                                          output_dict=True, zero_division=0)
 
 
+class ComparisonInterrupted(KeyboardInterrupt):
+    """Raised by :func:`compare_models` on Ctrl-C (a ``KeyboardInterrupt``), with what finished.
+
+    Attributes
+    ----------
+    comparison : :class:`Comparison` or None
+        The models whose every fold finished; None when none did.
+    n_fits : int
+        Fits (model and fold) finished.
+    n_total : int
+        Fits the comparison would have run.
+    """
+
+    def __init__(self, comparison, n_fits, n_total):
+        super().__init__(f"interrupted after {n_fits} of {n_total} fits")
+        self.comparison = comparison
+        self.n_fits = n_fits
+        self.n_total = n_total
+
+
 # ------------------------------------------------------------------------ the run
 
 
@@ -609,6 +630,12 @@ def compare_models(
     -------
     comparison : :class:`Comparison`
 
+    Raises
+    ------
+    ComparisonInterrupted
+        On Ctrl-C: a ``KeyboardInterrupt`` that carries the comparison of
+        the models that finished.
+
     Examples
     --------
     >>> from skltext.compare import compare_models
@@ -645,6 +672,7 @@ def compare_models(
     metric_names = _metric_names(target_type)
     fold_scores, oof_predictions, oof_scores, estimators, settings = {}, {}, {}, {}, {}
     bar = tqdm(total=len(resolved) * len(folds), disable=not progress, unit="fit", leave=False)
+    n_fits = 0
     try:
         for name, model, remedy in resolved:
             settings[name] = remedy
@@ -679,12 +707,22 @@ def compare_models(
                 scores["fit_time"].append(fit_time)
                 scores["predict_time"].append(predict_time)
                 fitted_models.append(fitted)
+                n_fits += 1
                 bar.update()
                 if verbose >= 1:
                     shown = ", ".join(f"{metric} {value:.3f}" for metric, value in values.items())
                     bar.write(f"{name} fold {number}: {shown}, fit {fit_time:.1f} s")
             fold_scores[name] = {metric: np.asarray(values) for metric, values in scores.items()}
             oof_predictions[name], oof_scores[name], estimators[name] = predictions, score_matrix, fitted_models
+    except KeyboardInterrupt:
+        finished = [name for name, _, _ in resolved if name in fold_scores]
+        partial = None
+        if finished:
+            partial = Comparison(models=finished, target_type=target_type, classes=classes, y=y, folds=folds,
+                                 fold_scores=fold_scores, oof_predictions=oof_predictions, oof_scores=oof_scores,
+                                 estimators=estimators, settings={name: settings[name] for name in finished},
+                                 cv=splitter)
+        raise ComparisonInterrupted(partial, n_fits, len(resolved) * len(folds)) from None
     finally:
         bar.close()
     return Comparison(models=[name for name, _, _ in resolved], target_type=target_type, classes=classes, y=y,
