@@ -1,6 +1,9 @@
 """Exceptions and warnings that skltext raises for its own conditions."""
 
-__all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "ModelVersionError", "SlowSettingWarning"]
+__all__ = [
+    "NonFiniteLossError", "TrainingInterruptedWarning", "ModelVersionError", "SlowSettingWarning",
+    "OneHotTargetWarning",
+]
 
 
 class NonFiniteLossError(FloatingPointError, ValueError):
@@ -21,3 +24,7 @@ class ModelVersionError(ValueError):
 
 class SlowSettingWarning(UserWarning):
     """A chosen setting is known to make training much slower; the message says which and why."""
+
+
+class OneHotTargetWarning(UserWarning):
+    """A 0/1 target with exactly one positive per row, as one-hot classes are, is trained as multi-label."""

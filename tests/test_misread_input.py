@@ -177,3 +177,52 @@ def test_numpy_scalars_for_the_tokenizer_samplers_and_threshold_optimizer():
                                max_iter=np.int64(3), min_score=np.float32(0.1), random_state=np.int64(0),
                                refit=np.bool_(True)).fit(IDS, CODES)
     assert set(tuned.predict(IDS)) <= {0, 1, 2}
+
+
+# ---------------------------------------------------------------- one-hot targets
+
+
+def _one_hot(kind):
+    import keras
+    from sklearn.preprocessing import LabelBinarizer
+
+    if kind == "LabelBinarizer":
+        return LabelBinarizer().fit_transform(LABELS3)
+    if kind == "to_categorical":
+        return keras.utils.to_categorical(CODES, num_classes=3)
+    if kind == "get_dummies":
+        return pd.get_dummies(pd.Series(LABELS3))  # a bool DataFrame
+    return np.eye(2, dtype=int)[CODES % 2]  # two-column one-hot of a binary target
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("kind", ["LabelBinarizer", "to_categorical", "get_dummies", "two columns"])
+def test_one_hot_target_warns_and_trains_multilabel(kind):
+    """Check that one positive per row warns with the fix, and the documented behaviour: multi-label."""
+    from skltext.exceptions import OneHotTargetWarning
+    from skltext.models._heads import check_target
+
+    Y = _one_hot(kind)
+    with pytest.warns(OneHotTargetWarning, match=r"exactly one positive per row.*y.argmax\(axis=1\)"):
+        model = tiny(CNNClassifier, epochs=1).fit(IDS, Y)
+    assert model.target_type_ == "multilabel-indicator"
+    np.testing.assert_array_equal(model.classes_, np.arange(np.shape(Y)[1]))
+    assert model.predict(IDS).shape == np.shape(Y)
+    # The suggested fix is a multi-class (softmax) target, without the warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OneHotTargetWarning)
+        _, target_type = check_target(np.asarray(Y).argmax(axis=1), name="CNNClassifier")
+    assert target_type == ("binary" if np.shape(Y)[1] == 2 else "multiclass")
+
+
+@pytest.mark.parametrize("rows", [[[1, 1, 0], [0, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, 0, 0], [0, 0, 1]]],
+                         ids=["a row with two labels", "a row without labels"])
+def test_multilabel_target_does_not_warn(rows):
+    """Check that a target with some row not holding exactly one label gives no one-hot warning."""
+    from skltext.exceptions import OneHotTargetWarning
+    from skltext.models._heads import check_target
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OneHotTargetWarning)
+        _, target_type = check_target(np.array(rows * 4), name="CNNClassifier")
+    assert target_type == "multilabel-indicator"

@@ -170,7 +170,10 @@ class BaseTextClassifier(KerasClassifier):
             Non-negative integer token ids, e.g. from :class:`~skltext.TextTokenizer`.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels (binary or multi-class, any label type), or a 0/1
-            indicator matrix for multi-label targets.
+            indicator matrix for multi-label targets. A one-hot matrix (exactly
+            one positive per row) is multi-label too, with a
+            ``OneHotTargetWarning``; pass class labels (``y.argmax(axis=1)``)
+            for a softmax head.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights, multiplied with the class weights. Samples of
             weight 0 are left out.

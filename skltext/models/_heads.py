@@ -15,6 +15,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
 
 from .._label_lists import check_not_label_lists
+from ..exceptions import OneHotTargetWarning
 
 __all__ = ["TargetEncoder", "check_target", "resolve_loss", "SUPPORTED_TARGET_TYPES"]
 
@@ -48,6 +49,12 @@ def check_target(y, *, name):
     -------
     y : ndarray
     target_type : {'binary', 'multiclass', 'multilabel-indicator'}
+
+    Warns
+    -----
+    OneHotTargetWarning
+        If ``y`` is a 0/1 matrix with exactly one positive per row (one-hot
+        classes): it is read as multi-label, as scikit-learn reads it.
     """
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None.")
@@ -88,6 +95,7 @@ def check_target(y, *, name):
         values = np.unique(y)
         if not np.isin(values, (0, 1)).all():
             raise ValueError(f"A multi-label target must be a 0/1 indicator matrix; got values {values[:5]}.")
+        _warn_if_one_hot(y, name)
     else:
         classes = np.unique(y)
         if len(classes) < 2:
@@ -96,6 +104,28 @@ def check_target(y, *, name):
                 "classes to learn from."
             )
     return y, target_type
+
+
+def _warn_if_one_hot(Y, name):
+    """Warn when every row of a 0/1 matrix has exactly one positive: one-hot classes, read as multi-label.
+
+    scikit-learn reads every 0/1 matrix as multi-label (``type_of_target``, the
+    scorers, the splitters), so it stays multi-label here too: switching to a
+    softmax head on this condition would give one fold of a multi-label data
+    set a different head than the next.
+    """
+    if (np.asarray(Y).sum(axis=1) == 1).all():
+        warnings.warn(
+            f"y is a 0/1 matrix with exactly one positive per row, as one-hot encoded classes are "
+            f"(LabelBinarizer, keras.utils.to_categorical, pandas.get_dummies). {name} reads it as a "
+            f"multi-label target: one independent sigmoid per column, so predict may return zero or several "
+            f"labels per row and predict_proba rows need not sum to 1. For one class per document pass the "
+            f"class labels instead, e.g. y.argmax(axis=1) or LabelBinarizer().inverse_transform(y), which "
+            f"trains a softmax head. If the labels are independent and each document happens to have one, "
+            f"ignore this warning (skltext.exceptions.OneHotTargetWarning).",
+            OneHotTargetWarning,
+            stacklevel=4,
+        )
 
 
 def _label_kind(value):
