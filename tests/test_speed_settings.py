@@ -199,3 +199,28 @@ def test_torch_backend_warns_for_recurrent_layers(monkeypatch):
     monkeypatch.setattr(_slow_settings, "_backend", lambda: "torch")
     with pytest.warns(SlowSettingWarning, match="torch backend.*JAX"):
         _slow_settings.warn_slow_recurrent_settings("LSTMClassifier", recurrent_dropout=0.0)
+
+
+@pytest.mark.estimator
+def test_mixed_bfloat16_computes_in_bfloat16_with_a_float32_head(multiclass_corpus):
+    """Check that dtype_policy reaches the hidden layers only, and leaves the global policy alone."""
+    import keras
+
+    texts, y = multiclass_corpus
+    X = TextTokenizer().fit_transform(texts)
+    clf = tiny(CNNClassifier, dtype_policy="mixed_bfloat16").fit(X, y)
+    assert clf.model_.get_layer("conv_2").compute_dtype == "bfloat16"
+    assert clf.model_.get_layer("conv_2").variable_dtype == "float32"
+    assert clf.model_.get_layer("output").compute_dtype == "float32"
+    assert np.asarray(clf.model_.predict_on_batch(X[:8])).dtype == np.float32
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1, atol=1e-5)
+    assert keras.config.dtype_policy().name == "float32"
+    plain = tiny(CNNClassifier).fit(X, y)
+    assert plain.model_.get_layer("conv_2").compute_dtype == "float32"
+    assert clf.score(X, y) > plain.score(X, y) - 0.1
+
+
+def test_unknown_dtype_policy_is_refused(multiclass_corpus):
+    texts, y = multiclass_corpus
+    with pytest.raises(ValueError, match="dtype_policy='bf16', which is not a Keras dtype policy"):
+        tiny(LSTMClassifier, dtype_policy="bf16", epochs=1).fit(TextTokenizer().fit_transform(texts), y)

@@ -32,6 +32,7 @@ from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
 from ._length_buckets import LengthBuckets, predict_by_width
+from ._precision import check_dtype_policy, dtype_policy_scope
 from ._scalars import python_scalars
 from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
 from ._validation_split import stratified_holdout
@@ -105,6 +106,7 @@ class BaseTextClassifier(KerasClassifier):
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "dtype_policy": [str, None],
     }
 
     def __init__(
@@ -132,6 +134,7 @@ class BaseTextClassifier(KerasClassifier):
         warm_start,
         random_state,
         verbose,
+        dtype_policy=None,
         **routed_params,
     ):
         self.embedding_dim = embedding_dim
@@ -156,6 +159,7 @@ class BaseTextClassifier(KerasClassifier):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.dtype_policy = dtype_policy
         vars(self).update(routed_params)
 
     # ------------------------------------------------------------------ fit
@@ -263,7 +267,8 @@ class BaseTextClassifier(KerasClassifier):
             "pretrained": self.embeddings is not None,
             "seed": self._seed,
         }
-        model = self._build_network(meta)
+        with dtype_policy_scope(check_dtype_policy(self.dtype_policy, estimator=type(self).__name__)):
+            model = self._build_network(meta)
         vars(self).pop("embedding_coverage_", None)
         if self.embeddings is not None:
             self._load_embeddings(model.get_layer("embedding"))
@@ -674,6 +679,16 @@ default='auto'
         NumPy's and the Keras backend's global random generators.
     verbose : int, default=0
         Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+    dtype_policy : str, default=None
+        Keras dtype policy the network is built with: 'float32', or
+        'mixed_bfloat16' (bfloat16 computation, float32 weights) or
+        'mixed_float16'; None takes Keras' global policy (float32 unless
+        set). The output layer computes in float32 under any policy, so the
+        probabilities and the loss keep full precision. On CPUs, bfloat16
+        pays only where the backend has bfloat16 kernels: on a CPU with
+        AVX512-BF16, TensorFlow runs the CNN's convolutions faster in it,
+        while JAX (XLA) computes bfloat16 in float32 and is no faster
+        (benchmarks/results/speed.md, precision section).
     **routed_params : dict
         Nested parameters with a prefix: ``optimizer__``, ``loss__`` (settings
         of the imbalance losses chosen by name), ``fit__`` (passed to

@@ -110,5 +110,6 @@ def classification_head(x, *, n_outputs, output_activation, dropout, dense_units
                                kernel_initializer=keras.initializers.GlorotUniform(dense_seed))(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, seed=dense_dropout_seed, name="dense_dropout")(x)
-    return keras.layers.Dense(n_outputs, activation=output_activation, name="output",
+    # float32 under any dtype policy: bfloat16 probabilities would round to 1/256 near 1 and feed the loss.
+    return keras.layers.Dense(n_outputs, activation=output_activation, name="output", dtype="float32",
                               kernel_initializer=keras.initializers.GlorotUniform(output_seed))(x)

@@ -210,6 +210,7 @@ class LSTMClassifier(BaseTextClassifier):
         warm_start=False,
         random_state=None,
         verbose=0,
+        dtype_policy=None,
         **routed_params,
     ):
         super().__init__(
@@ -220,7 +221,7 @@ class LSTMClassifier(BaseTextClassifier):
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
             early_stopping=early_stopping, validation_fraction=validation_fraction,
             patience=patience, scoring=scoring, callbacks=callbacks, warm_start=warm_start,
-            random_state=random_state, verbose=verbose, **routed_params,
+            random_state=random_state, verbose=verbose, dtype_policy=dtype_policy, **routed_params,
         )
         self.cell = cell
         self.units = units
