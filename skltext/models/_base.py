@@ -36,6 +36,7 @@ from ._precision import check_dtype_policy, dtype_policy_scope
 from ._scalars import python_scalars
 from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
 from ._validation_split import stratified_holdout
+from ._tracing import expect_tracing
 
 __all__ = ["BaseTextClassifier", "auto_batch_size", "fill_shared_doc"]
 
@@ -481,6 +482,8 @@ class BaseTextClassifier(KerasClassifier):
             predict_batch = self.model_.predict_on_batch
         return predict_by_width(predict_batch, X, batch_size=batch_size, bucketed=self._reads_in_length_buckets(),
                                 grid=self._bucket_grid)
+            self.model_.make_predict_function()
+            expect_tracing(self.model_)  # one trace per fold's model and batch shape is expected
 
     def predict_proba(self, X):
         """Probability estimates, shaped as scikit-learn expects.

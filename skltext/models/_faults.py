@@ -15,6 +15,7 @@ import weakref
 import keras
 
 from ..exceptions import NonFiniteLossError, TrainingInterruptedWarning
+from ._tracing import expect_tracing
 
 __all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit",
            "prediction_lock"]
@@ -30,6 +31,12 @@ class _EpochMonitor(keras.callbacks.Callback):
         super().__init__()
         self.history = {}
         self.non_finite = None
+
+    def on_train_begin(self, logs=None):
+        expect_tracing(self.model)  # Keras has made the train function by now
+
+    def on_test_begin(self, logs=None):
+        expect_tracing(self.model)  # and the test function of the validation data
 
     def on_epoch_end(self, epoch, logs=None):
         logs = {key: float(value) for key, value in (logs or {}).items()}
