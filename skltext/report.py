@@ -74,8 +74,27 @@ def _describe_target(comparison):
     return f"{kind}, {len(comparison.classes)} classes ({int(counts.min())} to {int(counts.max())} documents each)"
 
 
-def write_report(comparison, out_dir, *, title="Model comparison", description=None, command=None, notes=()):
+def _scores_table(comparison):
+    """Markdown table of single scores (one fold: no standard deviation), best quality scores in bold."""
+    rows = comparison.summary()
+    columns = (*comparison.metrics, "predict_time")
+    titles = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
+              "predict_time": "predict s"}
+    lines = ["| model | " + " | ".join(titles[c] for c in columns) + " |", "|---|" + "---:|" * len(columns)]
+    for row in rows:
+        cells = [f"{row[c]:.3f}" if c in comparison.metrics else f"{row[c]:.2f}" for c in columns]
+        lines.append(f"| {row['model']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_report(comparison, out_dir, *, title="Model comparison", description=None, command=None, notes=(),
+                 evaluated_on=None):
     """Write ``report.md`` and its PNG figures for a comparison.
+
+    The report of ``skltext evaluate`` (``evaluated_on``) has the same
+    sections and figures for saved models scored on one labelled file: its
+    only "fold" is every row of the file, and the predictions are those of
+    the saved models rather than out-of-fold ones.
 
     Parameters
     ----------
@@ -92,6 +111,10 @@ def write_report(comparison, out_dir, *, title="Model comparison", description=N
         The command that reproduces the report, shown under the heading.
     notes : sequence of str, default=()
         Extra lines for the settings section.
+    evaluated_on : str or None, default=None
+        What the models were scored on, for a report of saved models on a
+        labelled file (one fold holding every row); None for a
+        cross-validation report.
 
     Returns
     -------
@@ -119,6 +142,8 @@ def write_report(comparison, out_dir, *, title="Model comparison", description=N
     best = comparison.best_model
     n_classes = len(comparison.classes)
     multilabel = comparison.target_type == "multilabel-indicator"
+    held_out = evaluated_on is not None
+    source = "" if held_out else " (out-of-fold)"
 
     figure = _figure(max(6.0, 0.35 * n_classes * max(len(comparison.models), 2) / 2 + 2), 4.5)
     plot_per_class_f1(comparison.y, comparison.oof_predictions, classes=comparison.classes,
@@ -130,7 +155,7 @@ def write_report(comparison, out_dir, *, title="Model comparison", description=N
         figure = _figure(size, size)
         ax = figure.add_subplot()
         plot_confusion_matrix(comparison.y, comparison.oof_predictions[best], classes=comparison.classes, ax=ax)
-        ax.set_title(f"{best}: share of each true class (out-of-fold)")
+        ax.set_title(f"{best}: share of each true class{source}")
         paths["confusion_matrix"] = _save(figure, out / "confusion_matrix.png")
 
     deep = [name for name in comparison.models if all(_has_history(e) for e in comparison.estimators[name])]
@@ -159,28 +184,43 @@ def write_report(comparison, out_dir, *, title="Model comparison", description=N
     if description:
         lines.append(f"- data: {description}")
     lines.append(f"- target: {_describe_target(comparison)}")
-    lines.append(f"- cross-validation: {comparison.cv!r}, {n_folds} folds; every model ran on the same folds")
+    if held_out:
+        lines.append(f"- evaluated on: {evaluated_on}")
+    else:
+        lines.append(f"- cross-validation: {comparison.cv!r}, {n_folds} folds; every model ran on the same folds")
     if command:
         lines.append(f"- reproduce: `{command}`")
-    lines += ["", f"## Results (mean ± std over {n_folds} folds)", "", comparison.table(), "",
-              f"{comparison.metrics[0].replace('_', '-')}, macro-F1 and PR-AUC (average precision, macro-averaged "
-              "over classes one-vs-rest) of each test fold; fit and predict times in seconds per fold "
-              "(predict: labels and scores of the test fold). Best quality scores in bold.", "",
-              "## Settings", ""]
+    first = comparison.metrics[0].replace("_", "-")
+    if held_out:
+        lines += ["", "## Results", "", _scores_table(comparison), "",
+                  f"{first}, macro-F1 and PR-AUC (average precision, macro-averaged over classes one-vs-rest) on "
+                  "every row of the file; predict time in seconds (labels and scores of all rows).", ""]
+    else:
+        lines += ["", f"## Results (mean ± std over {n_folds} folds)", "", comparison.table(), "",
+                  f"{first}, macro-F1 and PR-AUC (average precision, macro-averaged over classes one-vs-rest) of "
+                  "each test fold; fit and predict times in seconds per fold (predict: labels and scores of the "
+                  "test fold). Best quality scores in bold.", ""]
+    lines += ["## Settings", ""]
     lines += [f"- {name}: imbalance remedy {setting}" for name, setting in comparison.settings.items()]
     lines += [f"- {note}" for note in notes]
-    lines += ["", f"## Per-class scores of the best model ({best}, highest macro-F1)", "",
-              "Out-of-fold predictions: every document predicted by the model of the fold that did not "
-              "train on it.", "", *_per_class_table(comparison), "", "## Figures", "",
-              "![F1 per class](per_class_f1.png)", ""]
+    if held_out:
+        lines += ["", f"## Per-class scores of {best}", "", "Predictions of the saved model on every row of the file.",
+                  ""]
+    else:
+        lines += ["", f"## Per-class scores of the best model ({best}, highest macro-F1)", "",
+                  "Out-of-fold predictions: every document predicted by the model of the fold that did not "
+                  "train on it.", ""]
+    lines += [*_per_class_table(comparison), "", "## Figures", "", "![F1 per class](per_class_f1.png)", ""]
     if "confusion_matrix" in paths:
         lines += [f"Confusion matrix of {best}, each row divided by the true class's count:", "",
                   "![Confusion matrix](confusion_matrix.png)", ""]
     if "training_curves" in paths:
-        lines += ["Training against validation loss of the deep models, one colour per fold; the dot is the "
+        runs = "in the training run of the saved model" if held_out else "one colour per fold"
+        lines += [f"Training against validation loss of the deep models, {runs}; the dot is the "
                   "epoch whose weights early stopping kept. Validation loss rising while training loss falls "
                   "is over-fitting.", "", "![Training curves](training_curves.png)", ""]
-    lines += ["Precision-recall curve of each class from the out-of-fold scores (at most 10, the rarest); the dot "
+    scores = "the saved model's scores" if held_out else "the out-of-fold scores"
+    lines += [f"Precision-recall curve of each class from {scores} (at most 10, the rarest); the dot "
               "is where the model's predicted labels operate, at the default or tuned threshold.", "",
               "![Precision-recall curves](precision_recall.png)", ""]
     paths["report"] = out / "report.md"

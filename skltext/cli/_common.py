@@ -1,0 +1,205 @@
+"""What the commands share: usage errors, help texts built on demand, and reading a data file.
+
+Nothing here imports scikit-learn or Keras at module level, so that
+``skltext --help`` and argument errors answer at once.
+"""
+
+import argparse
+import ast
+import sys
+from collections import Counter
+
+__all__ = ["UsageError", "LazyHelpParser", "add_reading_options", "add_fitting_options", "model_names",
+           "parse_params", "read_table", "labelled_rows", "check_classes"]
+
+_SHOWN_ROWS = 10
+# Cells of a single-label column holding one of these on most rows are likely several labels.
+_LABEL_SEPARATORS = ("|", ";", ",")
+
+
+class UsageError(Exception):
+    """A problem with the command's input that the user can fix; reported without a traceback."""
+
+
+class LazyHelpParser(argparse.ArgumentParser):
+    """An argument parser whose help texts may be functions, called only when the help is shown.
+
+    The model names come from :mod:`skltext.compare`, which imports
+    scikit-learn; only ``--help`` needs them.
+    """
+
+    def format_help(self):
+        for action in self._actions:
+            if callable(action.help):
+                action.help = action.help()
+        return super().format_help()
+
+
+def model_names():
+    """The names ``skltext compare`` knows (:data:`skltext.compare.MODEL_NAMES`)."""
+    from ..compare import MODEL_NAMES
+
+    return MODEL_NAMES
+
+
+def _imbalance_remedies():
+    from ..compare import IMBALANCE_REMEDIES
+
+    return IMBALANCE_REMEDIES
+
+
+def add_reading_options(parser, *, labelled=True):
+    """Options that say how to read DATA: format, columns, delimiter, encoding, header."""
+    group = parser.add_argument_group("reading DATA")
+    group.add_argument("--text", default=None, help="column of the documents (default: text, or the column the "
+                       "model was trained on)" if not labelled else "column of the documents (default: text)")
+    if labelled:
+        group.add_argument("--label", default="label", help="column of the labels")
+        group.add_argument("--group", default=None,
+                           help="column of groups that must not be split across folds (grouped CV)")
+        group.add_argument("--label-sep", default=None,
+                           help="separator of several labels in one cell (multi-label), e.g. '|'; JSON lists "
+                                "are read as multi-label without it")
+    group.add_argument("--format", default="auto", choices=["auto", "csv", "tsv", "jsonl", "parquet"],
+                       help="file format; auto reads it from the file name")
+    group.add_argument("--delimiter", default=None,
+                       help="field delimiter of a CSV/TSV file (default: read from the header line), e.g. ';'")
+    group.add_argument("--encoding", default="utf-8", help="text encoding of the file, e.g. cp1252, latin-1")
+    group.add_argument("--no-header", dest="header", action="store_false",
+                       help="the CSV/TSV file has no header line; name its columns with --columns")
+    group.add_argument("--columns", default=None,
+                       help="comma-separated names of the columns of a file without a header line, e.g. "
+                            "text,label (default: column1, column2, ...)")
+    if labelled:
+        group.add_argument("--drop-empty", action="store_true",
+                           help="drop rows with empty text, no label or (with --group) no group instead of "
+                                "stopping")
+
+
+def add_fitting_options(parser):
+    """Options of the models: imbalance remedy, threshold tuning, seed and parameters."""
+    parser.add_argument("--imbalance", default="none",
+                        help=lambda: f"remedy for imbalanced classes, one of {', '.join(_imbalance_remedies())} "
+                                     "(class_weight: 'balanced' for the linear models, 'balanced_log' for the deep "
+                                     "ones, 'balanced' for multi-label) (default: none)")
+    parser.add_argument("--tune-thresholds", action="store_true",
+                        help="tune decision thresholds (multi-class: class weights) on inner out-of-fold scores "
+                             "of the training rows (ThresholdOptimizer)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the folds, models and samplers (default: 0)")
+    parser.add_argument("--param", action="append", default=[], metavar="MODEL.NAME=VALUE",
+                        help="set a model parameter, e.g. cnn.epochs=5, lstm.units=32, tfidf-lr.C=1.0, "
+                             "cnn.tokenizer__max_len=50; repeatable")
+
+
+def check_imbalance(args):
+    remedies = _imbalance_remedies()
+    if args.imbalance not in remedies:
+        raise UsageError(f"--imbalance: unknown remedy {args.imbalance!r}; choose from {', '.join(remedies)}.")
+
+
+def parse_params(items):
+    """``['cnn.epochs=5', ...]`` as ``{'cnn': {'epochs': 5}}``; values are Python literals or strings."""
+    names = model_names()
+    params = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        model, dot, name = key.partition(".")
+        if not sep or not dot or not model or not name:
+            raise UsageError(f"--param {item!r}: expected MODEL.NAME=VALUE, e.g. cnn.epochs=5.")
+        if model not in names:
+            raise UsageError(f"--param {item!r}: unknown model {model!r}; choose from {', '.join(names)}.")
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parsed = value
+        params.setdefault(model, {})[name] = parsed
+    return params
+
+
+def read_table(args, *, labelled=True, text=None, id=None):
+    """The corpus of ``args.data`` read with the reading options; errors become usage errors."""
+    from ..datasets import load_table
+
+    if args.columns is not None and args.header:
+        raise UsageError("--columns names the columns of a file without a header line; add --no-header.")
+    names = None if args.columns is None else [name.strip() for name in args.columns.split(",")]
+    options = dict(text=text or args.text or "text", format=args.format, delimiter=args.delimiter,
+                   encoding=args.encoding, header=args.header, names=names, id=id)
+    if labelled:
+        options.update(label=args.label, group=args.group, label_sep=args.label_sep)
+    else:
+        options.update(label=None)
+    try:
+        corpus = load_table(args.data, **options)
+    except (ValueError, FileNotFoundError, ImportError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    if labelled and not corpus.multilabel and args.label_sep is None:
+        _hint_label_sep(corpus.labels, args.label)
+    return corpus
+
+
+def _hint_label_sep(labels, column):
+    """A note when most labels look like several labels joined by a separator."""
+    present = [label for label in labels if label is not None]
+    for separator in _LABEL_SEPARATORS:
+        joined = [label for label in present if separator in label]
+        if present and len(joined) > len(present) / 2:
+            print(f"Note: {len(joined)} of {len(present)} labels in column {column!r} contain {separator!r} "
+                  f"(e.g. {joined[0]!r}); if a cell holds several labels, pass --label-sep {separator!r} to read "
+                  "them as multi-label.", file=sys.stderr)
+            return
+
+
+def _rows_list(rows):
+    shown = ", ".join(str(row) for row in rows[:_SHOWN_ROWS])
+    return shown + (", ..." if len(rows) > _SHOWN_ROWS else "")
+
+
+def labelled_rows(corpus, args):
+    """Texts, labels and groups with problem rows dropped (--drop-empty) or reported."""
+    n_rows = len(corpus.texts)
+    no_text = [i for i, text in enumerate(corpus.texts) if text is None or not text.strip()]
+    no_label = [i for i, label in enumerate(corpus.labels) if label is None or label == []]
+    no_group = [] if corpus.groups is None else [
+        i for i, group in enumerate(corpus.groups) if group is None or str(group).strip() == ""]
+    problems = []
+    if no_text:
+        problems.append((no_text, f"{len(no_text)} of {n_rows} rows have empty text (column {args.text or 'text'!r})"))
+    if no_label:
+        problems.append((no_label, f"{len(no_label)} of {n_rows} rows have no label (column {args.label!r})"))
+    if no_group:
+        problems.append((no_group, f"{len(no_group)} of {n_rows} rows have no group (column {args.group!r})"))
+    if problems and not args.drop_empty:
+        details = "; ".join(f"{message}: data rows {_rows_list([i + 1 for i in rows])}"
+                            for rows, message in problems)
+        raise UsageError(f"{details}. Fix those rows, or pass --drop-empty to leave them out.")
+    drop = set(no_text) | set(no_label) | set(no_group)
+    if drop:
+        what = "empty text, no label" + (" or no group" if corpus.groups is not None else "")
+        print(f"Dropped {len(drop)} of {n_rows} rows with {what}.", file=sys.stderr)
+    keep = [i for i in range(n_rows) if i not in drop]
+    if not keep:
+        raise UsageError("No rows are left with both a text and a label.")
+    texts = [corpus.texts[i] for i in keep]
+    labels = [corpus.labels[i] for i in keep]
+    groups = None
+    if corpus.groups is not None:
+        import numpy as np
+
+        groups = np.array([str(corpus.groups[i]) for i in keep], dtype=object)
+    return texts, labels, groups
+
+
+def check_classes(labels, args, multilabel, n_folds=None):
+    """Refuse a label column with fewer than two classes; warn about classes smaller than the folds."""
+    counts = Counter(label for row in labels for label in row) if multilabel else Counter(labels)
+    if len(counts) < 2:
+        (label, count), = counts.items()
+        kind = "label" if multilabel else "class"
+        raise UsageError(f"The label column {args.label!r} has a single {kind}, {label!r} ({count} rows); a "
+                         "classifier needs at least two.")
+    rare = sorted((count, label) for label, count in counts.items() if n_folds and count < n_folds)
+    if rare:
+        shown = ", ".join(f"{label!r} ({count})" for count, label in rare[:_SHOWN_ROWS])
+        print(f"Note: {len(rare)} classes have fewer documents than the {n_folds} folds, so some test folds "
+              f"miss them and their scores are unreliable: {shown}.", file=sys.stderr)

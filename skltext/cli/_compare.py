@@ -1,0 +1,151 @@
+"""``skltext compare``: cross-validate models on a labelled file, print the table, write the report."""
+
+import shlex
+import sys
+import time
+
+from ._common import (
+    UsageError,
+    add_fitting_options,
+    add_reading_options,
+    check_classes,
+    check_imbalance,
+    labelled_rows,
+    model_names,
+    parse_params,
+    read_table,
+)
+
+__all__ = ["add_parser", "run", "DEMO_SAMPLES", "DEMO_MODEL_PARAMS"]
+
+# The demo must run in under two minutes on 2 CPU cores: smaller networks, fewer epochs, a faster learning rate.
+DEMO_SAMPLES = 1200
+_DEMO_TRAINING = {"embedding_dim": 32, "epochs": 10, "patience": 2, "learning_rate": 0.005}
+DEMO_MODEL_PARAMS = {"cnn": {"filters": 32, **_DEMO_TRAINING}, "lstm": {"units": 32, **_DEMO_TRAINING}}
+
+
+def add_parser(commands):
+    parser = commands.add_parser(
+        "compare", help="cross-validate deep text models against TF-IDF baselines on a labelled file",
+        description="Cross-validate deep text models (CNN, LSTM) against TF-IDF baselines on the same folds, "
+                    "print a results table and write report.md with figures.")
+    parser.add_argument("data", nargs="?", metavar="DATA",
+                        help="labelled file: .csv, .tsv, .jsonl (each optionally .gz) or .parquet")
+    parser.add_argument("--demo", action="store_true",
+                        help=f"use a built-in synthetic corpus ({DEMO_SAMPLES} support tickets, 8 imbalanced "
+                             "classes in confusable pairs; no download) and small, fast deep models")
+    parser.add_argument("--models", default=None,
+                        help=lambda: f"comma-separated models from: {', '.join(model_names())} (default: all)")
+    parser.add_argument("--cv", type=int, default=5, help="number of cross-validation folds (default: 5)")
+    parser.add_argument("--out", default="skltext-report",
+                        help="folder for report.md and the figures (default: skltext-report)")
+    parser.add_argument("--save-best", default=None, metavar="MODEL_DIR",
+                        help="also train the model with the best macro-F1 on every row and save it into MODEL_DIR "
+                             "(as skltext train does)")
+    add_reading_options(parser)
+    add_fitting_options(parser)
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="-v: scores of every fold; -vv: also the deep models' per-epoch Keras output and "
+                             "the backend's logging")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _selected_models(args):
+    names = model_names()
+    if args.models is None:
+        return list(names)
+    models = [name.strip() for name in args.models.split(",") if name.strip()]
+    unknown = [name for name in models if name not in names]
+    if unknown or not models:
+        raise UsageError(f"--models: unknown model(s) {', '.join(map(repr, unknown)) or '(none given)'}; choose "
+                         f"from {', '.join(names)}.")
+    return models
+
+
+def _report(comparison, args, argv, description, params, elapsed, interrupted=None):
+    from ..report import write_report
+
+    notes = [f"seed {args.seed}; {elapsed:.0f} s in all"]
+    if interrupted:
+        notes.insert(0, f"partial report: {interrupted}; only the models that finished every fold are shown")
+    for name, values in params.items():
+        if name in comparison.models:
+            notes.append(f"{name} parameters: " + ", ".join(f"{key}={value!r}" for key, value in values.items()))
+    command = "skltext " + " ".join(shlex.quote(arg) for arg in argv)
+    return write_report(comparison, args.out, title="skltext compare", description=description,
+                        command=command, notes=notes)
+
+
+def run(args, argv):
+    if args.demo == (args.data is not None):
+        raise UsageError("Give a DATA file or --demo (not both).")
+    models = _selected_models(args)
+    if args.cv < 2:
+        raise UsageError(f"--cv must be at least 2, got {args.cv}.")
+    check_imbalance(args)
+    params = parse_params(args.param)
+    if args.demo:
+        from ..datasets import make_demo_corpus
+
+        corpus = make_demo_corpus(DEMO_SAMPLES, random_state=args.seed)
+        for name, defaults in DEMO_MODEL_PARAMS.items():
+            params[name] = {**defaults, **params.get(name, {})}
+        corpus.multilabel = False
+    else:
+        corpus = read_table(args)
+    params = {name: value for name, value in params.items() if name in models}
+    texts, labels, groups = labelled_rows(corpus, args)
+    multilabel = bool(corpus.get("multilabel", False))
+    check_classes(labels, args, multilabel, n_folds=args.cv)
+
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files only
+    from ..compare import ComparisonInterrupted, compare_models
+
+    print(f"{corpus.description}: {len(texts)} documents; models {', '.join(models)}; {args.cv}-fold "
+          f"cross-validation" + (f" grouped by {args.group!r}" if groups is not None else ""), file=sys.stderr)
+    start = time.perf_counter()
+    try:
+        comparison = compare_models(texts, labels, models=models, cv=args.cv, groups=groups,
+                                    imbalance=args.imbalance, tune_thresholds=args.tune_thresholds,
+                                    model_params=params, random_state=args.seed, progress=not args.quiet,
+                                    verbose=args.verbose)
+    except ComparisonInterrupted as stop:
+        elapsed = time.perf_counter() - start
+        message = f"interrupted after {stop.n_fits} of {stop.n_total} fits"
+        if stop.comparison is None:
+            print(f"\nskltext compare: {message}; no model finished, so no report.", file=sys.stderr)
+        else:
+            paths = _report(stop.comparison, args, argv, corpus.description, params, elapsed, interrupted=message)
+            print(f"\nskltext compare: {message}; partial report of {', '.join(stop.comparison.models)}: "
+                  f"{paths['report']}", file=sys.stderr)
+        return 130
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    elapsed = time.perf_counter() - start
+    paths = _report(comparison, args, argv, corpus.description, params, elapsed)
+
+    print(f"\n{corpus.description}, {len(comparison.folds)}-fold cross-validation, mean ± std over folds:\n")
+    print(comparison.table())
+    print(f"\nBest macro-F1: {comparison.best_model}. Report: {paths['report']} ({elapsed:.0f} s)")
+    sys.stdout.flush()
+    if args.save_best is not None:
+        _save_best(comparison.best_model, texts, labels, groups, args, argv, corpus, params)
+    return 0
+
+
+def _save_best(name, texts, labels, groups, args, argv, corpus, params):
+    from ._model_dir import fit_model, print_saved, save_model_dir
+
+    print(f"Training {name} on all {len(texts)} documents for --save-best", file=sys.stderr)
+    start = time.perf_counter()
+    estimator, info = fit_model(name, texts, labels, groups, imbalance=args.imbalance,
+                                tune_thresholds=args.tune_thresholds, params=params.get(name), seed=args.seed,
+                                verbose=args.verbose)
+    info.update(text_column=args.text or "text", label_column=args.label, data=corpus.description,
+                seconds=round(time.perf_counter() - start, 1),
+                command="skltext " + " ".join(shlex.quote(arg) for arg in argv))
+    files = save_model_dir(estimator, info, args.save_best)
+    print_saved(info, args.save_best.rstrip("/"), files)
