@@ -226,3 +226,127 @@ def test_multilabel_target_does_not_warn(rows):
         warnings.simplefilter("error", OneHotTargetWarning)
         _, target_type = check_target(np.array(rows * 4), name="CNNClassifier")
     assert target_type == "multilabel-indicator"
+
+
+# ---------------------------------------------------------------- samplers before a model
+
+
+class _SelectingSamplerWithASyntheticName:
+    """Named like an interpolating sampler, but selects rows and says which: accepted."""
+
+    def __new__(cls):
+        from imblearn.under_sampling import RandomUnderSampler
+
+        class SMOTELike(RandomUnderSampler):
+            pass
+
+        return SMOTELike(random_state=0)
+
+
+def _synthesising_sampler(kind):
+    from imblearn.combine import SMOTEENN, SMOTETomek
+    from imblearn import FunctionSampler
+    from imblearn.over_sampling import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE
+    from imblearn.under_sampling import ClusterCentroids
+
+    class RandomLookingOverSampler(SMOTE):  # named like a selecting sampler, but interpolates
+        pass
+
+    return {
+        "SMOTE": lambda: SMOTE(k_neighbors=2, random_state=0),
+        "ADASYN": lambda: ADASYN(n_neighbors=2, random_state=0),
+        "BorderlineSMOTE": lambda: BorderlineSMOTE(k_neighbors=2, random_state=0),
+        "ClusterCentroids": lambda: ClusterCentroids(random_state=0),
+        "SMOTEENN": lambda: SMOTEENN(smote=SMOTE(k_neighbors=2), random_state=0),
+        "SMOTETomek": lambda: SMOTETomek(smote=SMOTE(k_neighbors=2), random_state=0),
+        "SMOTE subclass with a selecting name": lambda: RandomLookingOverSampler(k_neighbors=2, random_state=0),
+        "FunctionSampler": lambda: FunctionSampler(func=lambda X, y: (X, y)),
+        "SVMSMOTE": lambda: SVMSMOTE(k_neighbors=2, random_state=0),
+    }[kind]()
+
+
+IMBALANCED = np.array(["pos"] * 26 + ["neg"] * 10)
+
+
+@pytest.mark.parametrize("kind", ["SMOTE", "ADASYN", "BorderlineSMOTE", "ClusterCentroids", "SMOTEENN",
+                                  "SMOTETomek", "SMOTE subclass with a selecting name", "FunctionSampler", "SVMSMOTE"])
+def test_samplers_that_synthesise_rows_are_refused(kind):
+    """Check that every sampler not reporting the rows it kept is refused before the model trains."""
+    from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+
+    pipe = make_imblearn_pipeline(TextTokenizer(max_len=4), _synthesising_sampler(kind), tiny(CNNClassifier))
+    with pytest.raises(ValueError, match=r"no sample_indices_ after fit_resample.*RandomOverSampler"):
+        pipe.fit(DOCS, IMBALANCED)
+    assert not hasattr(pipe[-1], "model_")
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("kind", ["RandomOverSampler", "TomekLinks", "NearMiss", "selecting sampler named SMOTELike",
+                                  "MultilabelRandomUnderSampler"])
+def test_samplers_that_select_rows_are_accepted(kind):
+    """Check that samplers returning rows of their input still train the model, whatever their name."""
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+    from imblearn.under_sampling import NearMiss, TomekLinks
+
+    from skltext.sampling import MultilabelRandomUnderSampler
+
+    y = IMBALANCED
+    if kind == "MultilabelRandomUnderSampler":
+        y = np.stack([IMBALANCED == "pos", np.arange(len(DOCS)) % 4 == 0], axis=1).astype(int)
+    sampler = {"RandomOverSampler": lambda: RandomOverSampler(random_state=0), "TomekLinks": TomekLinks,
+               "NearMiss": NearMiss, "selecting sampler named SMOTELike": _SelectingSamplerWithASyntheticName,
+               "MultilabelRandomUnderSampler": lambda: MultilabelRandomUnderSampler(random_state=0)}[kind]()
+    pipe = make_imblearn_pipeline(TextTokenizer(max_len=4), sampler, tiny(CNNClassifier, epochs=1)).fit(DOCS, y)
+    assert hasattr(pipe[1], "sample_indices_") and pipe.predict(DOCS).shape == np.shape(y)
+
+
+# ---------------------------------------------------------------- columns beside the token ids
+
+FRAME = pd.DataFrame({"text": DOCS, "title": [doc.split()[-1] for doc in DOCS],
+                      "length": [len(doc) for doc in DOCS]})
+
+
+def _joined_features(kind):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import FunctionTransformer, make_union
+    from sklearn.preprocessing import OneHotEncoder
+
+    lengths = FunctionTransformer(lambda docs: np.array([[len(doc)] for doc in docs]))
+    return {
+        "tokenizer and passthrough remainder":
+            ColumnTransformer([("tokens", TextTokenizer(max_len=4), "text")], remainder="passthrough"),
+        "numeric column first":
+            ColumnTransformer([("length", "passthrough", ["length"]), ("tokens", TextTokenizer(max_len=4), "text")]),
+        "two tokenizers": ColumnTransformer([("body", TextTokenizer(max_len=4), "text"),
+                                             ("title", TextTokenizer(max_len=2), "title")]),
+        "one-hot column": ColumnTransformer([("tokens", TextTokenizer(max_len=4), "text"),
+                                             ("title", OneHotEncoder(sparse_output=False), ["title"])]),
+        "FeatureUnion of ids and lengths": make_union(TextTokenizer(max_len=4), lengths),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["tokenizer and passthrough remainder", "numeric column first", "two tokenizers",
+                                  "one-hot column", "FeatureUnion of ids and lengths"])
+def test_columns_beside_the_token_ids_are_refused(kind):
+    """Check that a step joining token ids with other columns is refused, naming the blocks and the fix."""
+    X = FRAME["text"] if kind.startswith("FeatureUnion") else FRAME
+    pipe = make_pipeline(_joined_features(kind), tiny(LSTMClassifier))
+    with pytest.raises(ValueError, match=r"joins 2 blocks side by side.*StackingClassifier"):
+        pipe.fit(X, LABELS3)
+
+
+@pytest.mark.estimator
+def test_one_tokenizer_in_a_column_transformer_and_stacking_with_side_features():
+    """Check the documented ways: a ColumnTransformer holding only the tokenizer, and stacking it
+    with a tabular model for side features."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import StackingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    text_model = make_pipeline(ColumnTransformer([("tokens", TextTokenizer(max_len=4), "text")]),
+                               tiny(CNNClassifier, epochs=1))
+    tabular_model = make_pipeline(ColumnTransformer([("length", StandardScaler(), ["length"])]), LogisticRegression())
+    stack = StackingClassifier([("text", text_model), ("tabular", tabular_model)], cv=2).fit(FRAME, LABELS3)
+    assert stack.predict_proba(FRAME).shape == (len(FRAME), 3)

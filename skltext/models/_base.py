@@ -28,6 +28,7 @@ from ._batches import BalancedBatches
 from ._embedding_init import initial_embedding_matrix
 from ._epoch_scoring import EpochScoring, HoldoutPredictor, holdout_labels, resolve_scoring
 from ._faults import guarded_fit, prediction_lock
+from ._feeding_steps import check_feeding_steps
 from ._heads import TargetEncoder, check_target
 from ._imbalance import build_loss, class_weight_per_row
 from ._inputs import check_token_ids
@@ -200,6 +201,7 @@ class BaseTextClassifier(KerasClassifier):
         """
         self._check_routed_params()
         self._check_params()
+        check_feeding_steps(self)  # no synthesising sampler or side columns before the model
         resolve_scoring(self.scoring, early_stopping=self.early_stopping, name=type(self).__name__)
         seed = None
         if self.random_state is not None:
