@@ -79,9 +79,9 @@ class HoldoutPredictor:
 
     Scorers need a fitted classifier; the estimator itself is not one until
     ``fit`` returns. This object has what the scorers use: the estimator's
-    ``classes_`` and tags, and ``predict``, ``predict_proba`` and ``score``
-    computed from the current network's outputs, decoded by the estimator's
-    target encoder. Outputs are computed once per epoch for the hold-out
+    ``classes_`` and tags, and ``predict``, ``predict_proba``,
+    ``predict_log_proba`` and ``score`` computed from the current network's
+    outputs, decoded by the estimator's target encoder. Outputs are computed once per epoch for the hold-out
     (``clear`` forgets them), whichever of the methods a scorer calls.
 
     Parameters
@@ -117,6 +117,11 @@ class HoldoutPredictor:
     def predict_proba(self, X):
         """Probabilities, shaped as the estimator's ``predict_proba`` returns them."""
         return self.estimator.target_encoder_.inverse_transform(self._raw(X), return_proba=True)
+
+    def predict_log_proba(self, X):
+        """Natural logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X):
         """Labels, as the estimator's ``predict`` returns them."""
