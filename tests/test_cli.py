@@ -2,10 +2,16 @@
 
 import csv
 import gzip
+import io
 import json
+import os
 import re
 import runpy
+import signal
+import subprocess
 import sys
+import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -198,3 +204,208 @@ def test_python_dash_m_runs_the_command(tmp_path, monkeypatch, capsys):
         runpy.run_module("skltext", run_name="__main__")
     assert exit_info.value.code == 2
     assert re.search(r"skltext compare: error: .*none\.csv: no such file", capsys.readouterr().err)
+
+
+# ------------------------------------------------------------------------ train, predict, evaluate
+
+TINY_CNN = [f"--param=cnn.{key}={value!r}" for key, value in TINY[CNNClassifier].items() if key != "random_state"]
+_BACKEND_NOISE = re.compile(r"^[IWE]\d{4} |absl::InitializeLog|cuInit|oneDNN|retracing", re.MULTILINE)
+
+
+def _user_env():
+    """The environment of a user's shell: no TF_CPP_MIN_LOG_LEVEL set by the test suite."""
+    env = dict(os.environ)
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    return env
+
+
+def _command(*args, stdin=None, check=True):
+    """Run ``skltext ARGS`` as a user does, in a new process."""
+    result = subprocess.run([sys.executable, "-m", "skltext", *map(str, args)], input=stdin, capture_output=True,
+                            text=True, env=_user_env(), timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_import_and_argument_errors_do_not_load_keras(tmp_path):
+    """Check that import skltext, --help and argument errors of every command run without Keras or TensorFlow."""
+    code = textwrap.dedent(f"""
+        import contextlib, io, sys
+        import skltext
+        assert "CNNClassifier" in dir(skltext) and "CNNClassifier" in skltext.__all__
+        from skltext.cli import main
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            codes = [main(["predict", {str(tmp_path)!r}, "-", "--top-k", "0"]),
+                     main(["predict", {str(tmp_path)!r}, "none.csv"]),
+                     main(["train", "none.csv", "--model", "bert", "--out", "m"]),
+                     main(["compare", "none.csv", "--models", "bert"])]
+            try:
+                main(["--help"])
+            except SystemExit:
+                pass
+        print(codes, sorted(name for name in ("keras", "tensorflow", "jax") if name in sys.modules))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_user_env(),
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[2, 2, 2, 2] []"
+
+
+def test_train_predict_evaluate_round_trip(tmp_path):
+    """Check train -> predict -> evaluate on a small file, each as a command of its own."""
+    rows = _rows(150, n_classes=3)
+    train = _write(tmp_path / "train.csv", rows[:100])
+    held_out = _write(tmp_path / "held_out.jsonl", [{**row, "id": f"doc{i}"} for i, row in enumerate(rows[100:])])
+    model = tmp_path / "model"
+
+    result = _command("train", train, "--text", "doc", "--label", "category", "--model", "tfidf-lr", "--out", model)
+    assert f"Saved {model}/ (skltext.json, training.json)" in result.stdout
+    assert "tfidf-lr: 3 classes (class_0, class_1, class_2), 100 documents" in result.stdout
+    assert not [path for path in tmp_path.iterdir() if "partial" in path.name]
+
+    out = tmp_path / "predictions.csv"
+    _command("predict", model, held_out, "--id", "id", "--out", out)
+    with open(out, newline="") as stream:
+        predicted = list(csv.DictReader(stream))
+    assert list(predicted[0]) == ["id", "label", "proba_class_0", "proba_class_1", "proba_class_2"]
+    assert [row["id"] for row in predicted] == [f"doc{i}" for i in range(50)]
+    probabilities = np.array([[float(row[f"proba_class_{k}"]) for k in range(3)] for row in predicted])
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+    accuracy = np.mean([row["label"] == source["category"] for row, source in zip(predicted, rows[100:])])
+    assert accuracy > 0.8
+
+    # Standard input, one document per line, top-2 classes: the same labels as from the file.
+    documents = "".join(row["doc"] + "\n" for row in rows[100:110])
+    piped = _command("predict", model, "-", "--top-k", "2", stdin=documents).stdout
+    lines = list(csv.DictReader(io.StringIO(piped)))
+    assert list(lines[0]) == ["label", "top1_label", "top1_proba", "top2_label", "top2_proba"]
+    assert [line["label"] for line in lines] == [row["label"] for row in predicted[:10]]
+    assert all(line["top1_label"] == line["label"] for line in lines)
+
+    report_dir = tmp_path / "evaluation"
+    result = _command("evaluate", model, held_out, "--label", "category", "--out", report_dir)
+    assert re.search(rf"accuracy {accuracy:.3f}, macro-f1 \d\.\d{{3}}", result.stdout)
+    report = (report_dir / "report.md").read_text()
+    assert "| tfidf-lr | " in report and "| class_2 |" in report
+    for figure in ("confusion_matrix.png", "precision_recall.png", "per_class_f1.png"):
+        assert (report_dir / figure).stat().st_size > 1000
+
+
+def test_train_deep_model_quietly_and_predict_label_sets(tmp_path, capsys):
+    """Check a tiny multi-label CNN: train prints no backend logging, predict writes label sets as JSON lists."""
+    path = _write(tmp_path / "tags.jsonl", _rows(90, n_classes=3, multilabel=True))
+    model = tmp_path / "cnn-model"
+    result = _command("train", path, "--text", "doc", "--label", "category", "--model", "cnn", "--out", model,
+                      *TINY_CNN)
+    assert not _BACKEND_NOISE.search(result.stderr), result.stderr
+    assert re.search(r"cnn: 3 labels \(tag0, tag1, tag2\), 90 documents, epochs kept \d of 3 run", result.stdout)
+    assert (model / "model_0.keras").is_file()
+    assert main(["predict", str(model), str(path), "--out", str(tmp_path / "p.jsonl")]) == 0
+    first = json.loads((tmp_path / "p.jsonl").read_text().splitlines()[0])
+    assert set(first) == {"labels", "proba_tag0", "proba_tag1", "proba_tag2"}
+    assert set(first["labels"]) == {name for name in ("tag0", "tag1", "tag2") if first[f"proba_{name}"] >= 0.5}
+
+
+def test_predict_refuses_a_model_of_another_version(tmp_path, capsys):
+    """Check that a model folder written by another skltext version is refused with load_model's message."""
+    path = _write(tmp_path / "d.csv", _rows(60))
+    model = tmp_path / "m"
+    assert main(["train", str(path), "--text", "doc", "--label", "category", "--model", "tfidf-svm",
+                 "--out", str(model)]) == 0
+    description = json.loads((model / "skltext.json").read_text())
+    description["skltext_version"] = "0.1.0"
+    (model / "skltext.json").write_text(json.dumps(description))
+    capsys.readouterr()
+    assert main(["predict", str(model), str(path), "--text", "doc"]) == 2
+    assert "was saved by skltext 0.1.0; this is skltext" in capsys.readouterr().err
+
+
+def test_train_replaces_only_model_folders(tmp_path, capsys):
+    """Check that train refuses to write into a folder that holds something else, and leaves it untouched."""
+    path = _write(tmp_path / "d.csv", _rows(60))
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "cat.jpg").write_text("x")
+    code = main(["train", str(path), "--text", "doc", "--label", "category", "--model", "tfidf-lr",
+                 "--out", str(other)])
+    assert code == 2 and "is not a model folder" in capsys.readouterr().err
+    assert [p.name for p in other.iterdir()] == ["cat.jpg"]
+
+
+def test_compare_save_best(tmp_path, capsys):
+    """Check that --save-best trains the winner on every row and saves it."""
+    path = _write(tmp_path / "d.csv", _rows())
+    code, out, err = _run(capsys, path, "--text", "doc", "--label", "category", "--out", tmp_path / "r",
+                          "--save-best", tmp_path / "best", *FAST)
+    assert code == 0, err
+    best = re.search(r"Best macro-F1: (\S+)\.", out).group(1)
+    info = json.loads((tmp_path / "best" / "training.json").read_text())
+    assert info["model"] == best and info["documents"] == 120
+
+
+def test_sigint_during_compare_writes_a_partial_report(tmp_path):
+    """Check that Ctrl-C during compare prints one line, writes the finished models' report and exits 130."""
+    path = _write(tmp_path / "d.csv", _rows(60))
+    slow_cnn = [*TINY_CNN, "--param=cnn.epochs=1000", "--param=cnn.early_stopping=False"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skltext", "compare", str(path), "--text", "doc", "--label", "category", "--models",
+         "tfidf-lr,cnn", "--cv", "2", "-q", "-v", "--out", str(tmp_path / "r"), *slow_cnn],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_user_env())
+    for line in process.stdout:  # -v prints each fold's scores
+        if line.startswith("tfidf-lr fold 2"):
+            break
+    time.sleep(3)  # into the first CNN fit
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert "skltext compare: interrupted after 2 of 4 fits; partial report of tfidf-lr" in err
+    report = (tmp_path / "r" / "report.md").read_text()
+    assert "partial report: interrupted after 2 of 4 fits" in report
+    assert "| tfidf-lr |" in report and "| cnn |" not in report
+
+
+# ------------------------------------------------------------------------ files as people have them
+
+
+def test_semicolon_csv_latin1_without_header(tmp_path, capsys):
+    """Check a spreadsheet's export: semicolons, cp1252, no header line (--no-header --columns)."""
+    rows = _rows(60)
+    lines = [f"{row['doc']} café;{row['category']}" for row in rows]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    code, _, err = _run(capsys, path, "--no-header", "--columns", "doc,category", "--text", "doc",
+                        "--label", "category", *FAST)
+    assert code == 2
+    assert re.search(r"excel\.csv, line 1, byte \d+ of the line .*0xe9 is not valid utf-8.*--encoding", err)
+    code, out, err = _run(capsys, path, "--no-header", "--columns", "doc,category", "--text", "doc",
+                          "--label", "category", "--encoding", "cp1252", "--out", tmp_path / "r", *FAST)
+    assert code == 0, err
+    assert "60 documents" in err and set(_table(out)) == {"tfidf-lr", "tfidf-svm"}
+
+
+def test_duplicate_columns_and_label_sep_hint(tmp_path, capsys):
+    """Check that duplicate column names are refused and separated labels get a --label-sep hint."""
+    path = tmp_path / "dup.csv"
+    path.write_text("text,label,text\na,b,c\n")
+    code, _, err = _run(capsys, path, *FAST)
+    assert code == 2 and "the column name 'text' appears twice (columns 1 and 3)" in err
+    rows = _rows(90, n_classes=3, multilabel=True)
+    path = _write(tmp_path / "tags.csv", [{**row, "category": row["category"] + ["x"]} for row in rows],
+                  label_sep=";")
+    code, _, err = _run(capsys, path, "--text", "doc", "--label", "category", "--out", tmp_path / "r", *FAST)
+    assert "contain ';'" in err and "pass --label-sep ';'" in err
+
+
+def test_drop_empty_drops_rows_without_a_group(tmp_path, capsys):
+    """Check that rows with an empty --group cell are reported, and dropped with --drop-empty."""
+    rows = _rows()
+    for i in (3, 7):
+        rows[i]["source"] = ""
+    path = _write(tmp_path / "g.csv", rows)
+    code, _, err = _run(capsys, path, "--text", "doc", "--label", "category", "--group", "source", *FAST)
+    assert code == 2 and "2 of 120 rows have no group (column 'source'): data rows 4, 8" in err
+    code, _, err = _run(capsys, path, "--text", "doc", "--label", "category", "--group", "source", "--drop-empty",
+                        "--out", tmp_path, *FAST)
+    assert code == 0 and "Dropped 2 of 120 rows" in err and "118 documents" in err
