@@ -9,7 +9,11 @@ fragment)`` or a function that checks the accepted result. The README's
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -180,6 +184,15 @@ CASES = [
     ("wrong sequence length at predict", lambda f: f.model.predict(np.hstack([IDS, IDS[:, :1]])),
      (ValueError, "X has 4 features, but CNNClassifier is expecting 3 features")),
     ("1-D token ids", lambda f: f.model.predict(IDS[:, 0]), (ValueError, "Expected 2D array")),
+    ("multi-label y as label lists", lambda f: tiny(CNNClassifier).fit(IDS, [["a", "b"], ["a"]] * 10),
+     (ValueError, "collection of labels per sample.*MultiLabelBinarizer")),
+    ("sampler that synthesises rows before a model", lambda f: make_imblearn_pipeline(
+        TextTokenizer(max_len=WIDTH), SMOTE(k_neighbors=2), tiny(CNNClassifier)).fit(DOCS, LABELS),
+     (ValueError, r"cannot learn from the rows of SMOTE \(step 'smote'\).*no sample_indices_")),
+    ("token ids beside a numeric column", lambda f: make_pipeline(
+        ColumnTransformer([("tokens", TextTokenizer(max_len=WIDTH), "text")], remainder="passthrough"),
+        tiny(CNNClassifier)).fit(pd.DataFrame({"text": DOCS, "length": list(map(len, DOCS))}), LABELS),
+     (ValueError, r"joins 2 blocks side by side \('tokens', 'remainder'\)")),
     # Use before fit
     ("model predict before fit", lambda f: tiny(LSTMClassifier).predict(IDS), (NotFittedError, "not fitted yet")),
     ("tokenizer transform before fit", lambda f: TextTokenizer().transform(DOCS), (NotFittedError, "not fitted yet")),
