@@ -49,11 +49,11 @@ __all__ = [
     "pr_auc_score",
 ]
 
-MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm")
+MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm", "ngram")
 IMBALANCE_REMEDIES = ("none", "class_weight", "focal", "oversample")
 # Deep models: class names in skltext.models, imported only when one is made, so that `skltext compare`
 # checks its arguments without loading Keras.
-_DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier"}
+_DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier", "ngram": "NgramClassifier"}
 # Column titles of the results table.
 _TITLES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
            "fit_time": "fit s", "predict_time": "predict s"}
@@ -221,9 +221,10 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
       frequencies) and logistic regression (``C=10``);
     - ``'tfidf-svm'``: the same features and a linear SVM (``LinearSVC``,
       scored by its decision function);
-    - ``'cnn'``, ``'lstm'``: :class:`~skltext.TextTokenizer` and
-      :class:`~skltext.CNNClassifier` / :class:`~skltext.LSTMClassifier`
-      with their defaults (early stopping on).
+    - ``'cnn'``, ``'lstm'``, ``'ngram'``: :class:`~skltext.TextTokenizer`
+      and :class:`~skltext.CNNClassifier` / :class:`~skltext.LSTMClassifier`
+      / :class:`~skltext.NgramClassifier` with their defaults (early
+      stopping on).
 
     For multi-label targets the linear models are wrapped in
     ``OneVsRestClassifier``. Steps are named ``'tfidf'`` or ``'tokenizer'``,
@@ -231,7 +232,7 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
 
     Parameters
     ----------
-    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm'}
+    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm', 'ngram'}
         The model.
     target_type : {'binary', 'multiclass', 'multilabel-indicator'}
         The target it will be fitted on.

@@ -49,6 +49,8 @@ _FITTED_PROPERTIES = {"sklearn.feature_extraction.text.TfidfVectorizer": ("idf_"
 _ALLOWED_CLASSES = frozenset({
     "skltext.models.lstm.LSTMClassifier",
     "skltext.models.cnn.CNNClassifier",
+    "skltext.models.ngram.NgramClassifier",
+    "skltext.models._ngrams.NgramEncoder",
     "skltext.models._heads.TargetEncoder",
     "skltext.text.TextTokenizer",
     "skltext.thresholds.ThresholdOptimizer",

@@ -7,7 +7,7 @@ check at all; its data-free API checks run in test_text.py.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skltext import CNNClassifier, LSTMClassifier
+from skltext import CNNClassifier, LSTMClassifier, NgramClassifier
 
 from .conftest import tiny
 
@@ -42,7 +42,8 @@ def _expected_failed_checks(estimator):
 
 
 @parametrize_with_checks(
-    [tiny(LSTMClassifier, epochs=2), tiny(CNNClassifier, epochs=2)],
+    [tiny(LSTMClassifier, epochs=2), tiny(CNNClassifier, epochs=2),
+     NgramClassifier(embedding_dim=8, epochs=2, batch_size=16, random_state=0)],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_scikit_learn_estimator_checks(estimator, check):

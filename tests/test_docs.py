@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from skltext import CNNClassifier, LSTMClassifier, TextTokenizer, ThresholdOptimizer
+from skltext import CNNClassifier, LSTMClassifier, NgramClassifier, TextTokenizer, ThresholdOptimizer
+from skltext.ensemble import DeepLinearClassifier
 from skltext.sampling import MultilabelRandomOverSampler, MultilabelRandomUnderSampler
 
-ESTIMATORS = [CNNClassifier, LSTMClassifier, TextTokenizer, ThresholdOptimizer, MultilabelRandomOverSampler,
+ESTIMATORS = [CNNClassifier, LSTMClassifier, NgramClassifier, DeepLinearClassifier, TextTokenizer, ThresholdOptimizer, MultilabelRandomOverSampler,
               MultilabelRandomUnderSampler]
 # numpydoc parameter lines: "    name : type, default=value"
 PARAMETER_LINE = re.compile(r"^    (\w+) : .*$", re.MULTILINE)

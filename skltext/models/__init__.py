@@ -2,5 +2,6 @@
 
 from .cnn import CNNClassifier, build_cnn
 from .lstm import LSTMClassifier, build_lstm
+from .ngram import NgramClassifier, build_ngram
 
-__all__ = ["CNNClassifier", "LSTMClassifier", "build_cnn", "build_lstm"]
+__all__ = ["CNNClassifier", "LSTMClassifier", "NgramClassifier", "build_cnn", "build_lstm", "build_ngram"]

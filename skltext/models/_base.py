@@ -586,7 +586,7 @@ SHARED_PARAMETERS_DOC = """\
     optimizer : str or keras.optimizers.Optimizer, default='adam'
         A Keras optimizer name or instance. Extra optimizer arguments can be
         given as ``optimizer__<name>=value`` (e.g. ``optimizer__beta_1=0.8``).
-    learning_rate : float, default=0.001
+    learning_rate : float, default={learning_rate}
         Learning rate; overrides the optimizer's own.
     loss : {{'auto', 'focal', 'class_balanced', 'top_k'}}, str, keras.losses.Loss or callable, \
 default='auto'

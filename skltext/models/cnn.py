@@ -102,7 +102,7 @@ def build_cnn(
     return keras.Model(inputs, outputs, name="cnn_classifier")
 
 
-@fill_shared_doc(embedding_dim=128, dropout=0.5, patience=5)
+@fill_shared_doc(embedding_dim=128, dropout=0.5, patience=5, learning_rate=0.001)
 class CNNClassifier(BaseTextClassifier):
     """Convolutional neural text classifier (the sentence CNN of Kim, 2014).
 

@@ -1,0 +1,241 @@
+"""Quality on all seven shared corpora: every skltext model on its defaults against TF-IDF, on the same folds.
+
+Each corpus runs with its standard protocol (../shared/data/README.md):
+
+- MR, Subj: 10-fold stratified CV; TREC-6, TREC-50: the standard
+  5,452 / 500 split, seeds 0-4 (the seed changes the models, not the split);
+- nps_chat: 10 folds grouped by chat session (StratifiedGroupKFold);
+- debian_sections: 5-fold GroupKFold by source package;
+- debtags (multi-label): 5-fold GroupKFold by source package, every model
+  wrapped in ThresholdOptimizer (per-tag thresholds tuned on inner
+  out-of-fold scores, 3 grouped inner folds), as the protocol asks.
+
+Models: TF-IDF of words and word pairs (sublinear tf) with LinearSVC and with
+logistic regression, the NgramClassifier, CNNClassifier and LSTMClassifier
+on their defaults behind TextTokenizer(max_len='auto') (``skltext compare``'s
+``make_model``; only random_state is set), and DeepLinearClassifier (the
+n-gram model and the logistic regression, soft vote). Every model of a corpus
+sees the same folds.
+
+    KERAS_BACKEND=jax nice -n 10 python benchmarks/bench_quality.py
+    KERAS_BACKEND=jax python benchmarks/bench_quality.py --corpora trec50,mr --models ngram,tfidf-svm
+    python benchmarks/bench_quality.py --table-only
+
+One row per (corpus, model, fold) goes to benchmarks/results/quality.json as
+soon as it finishes, so an interrupted run resumes where it stopped
+(``--fresh`` starts over). The table marks corpora a model has not finished.
+"""
+
+import argparse
+import json
+import subprocess
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, StratifiedKFold
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from _common import RESULTS, data_dir, write_table
+from skltext import ThresholdOptimizer
+from skltext.compare import make_model, pr_auc_score
+from skltext.datasets import load_jsonl_corpus
+from skltext.ensemble import DeepLinearClassifier
+
+RAW = RESULTS / "quality.json"
+TREC_SEEDS = 5
+# Corpus -> (file, protocol, headline metric).
+CORPORA = {
+    "mr": ("mr.jsonl.gz", "10-fold CV", "accuracy"),
+    "subj": ("subj.jsonl.gz", "10-fold CV", "accuracy"),
+    "trec6": ("trec6.jsonl.gz", "standard split, seeds 0-4", "accuracy"),
+    "trec50": ("trec50.jsonl.gz", "standard split, seeds 0-4", "macro_f1"),
+    "nps_chat": ("nps_chat.jsonl.gz", "10 folds grouped by session", "macro_f1"),
+    "debian_sections": ("debian_sections.jsonl.gz", "5-fold GroupKFold", "macro_f1"),
+    "debtags": ("debtags.jsonl.gz", "5-fold GroupKFold, ThresholdOptimizer", "macro_f1"),
+}
+MODELS = ("tfidf-svm", "tfidf-lr", "ngram", "ngram+tfidf-lr", "cnn", "lstm")
+TITLES = {"tfidf-svm": "TF-IDF + LinearSVC", "tfidf-lr": "TF-IDF + logistic regression",
+          "ngram": "NgramClassifier", "cnn": "CNNClassifier", "lstm": "LSTMClassifier",
+          "ngram+tfidf-lr": "DeepLinearClassifier (n-gram + logistic regression)"}
+
+
+def load(folder, corpus):
+    """Documents, target, groups and the list of (train, test) folds of a corpus."""
+    data = load_jsonl_corpus(folder / CORPORA[corpus][0])
+    texts = np.asarray(data["texts"], dtype=object)
+    if corpus == "debtags":
+        y = MultiLabelBinarizer().fit_transform(data["labels"])
+    else:
+        y = np.asarray(data["labels"])
+    groups = np.asarray(data["groups"], dtype=object)
+    if corpus in ("trec6", "trec50"):
+        splits = np.asarray(data["splits"])
+        split = (np.flatnonzero(splits == "train"), np.flatnonzero(splits == "test"))
+        folds = [split] * TREC_SEEDS
+    elif corpus in ("mr", "subj"):
+        folds = list(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, y))
+    elif corpus == "nps_chat":
+        folds = list(StratifiedGroupKFold(10, shuffle=True, random_state=0).split(texts, y, groups))
+    else:
+        folds = list(GroupKFold(5).split(texts, y, groups))
+    return texts, y, groups, folds
+
+
+def build(name, target_type, seed):
+    """An unfitted model by name; every model gets the fold's seed."""
+    if name == "ngram+tfidf-lr":
+        deep = make_model("ngram", target_type=target_type, random_state=seed)
+        return DeepLinearClassifier(deep, random_state=seed)
+    return make_model(name, target_type=target_type, random_state=seed)
+
+
+def _scores(model, X, classes, target_type):
+    """Per-class scores with one column per corpus class (a training fold may miss a rare class)."""
+    if hasattr(model, "predict_proba"):
+        raw = np.asarray(model.predict_proba(X), dtype=float)
+    else:
+        raw = np.asarray(model.decision_function(X), dtype=float)
+        if raw.ndim == 1:
+            raw = np.column_stack([-raw, raw])
+    if target_type == "multilabel-indicator":
+        return raw
+    # A class the fold never saw scores below every other (probability 0).
+    scores = np.full((len(raw), len(classes)), min(raw.min() - 1.0, 0.0))
+    scores[:, np.searchsorted(classes, model.classes_)] = raw
+    return scores
+
+
+def _epochs(model):
+    """(epochs run, epoch kept) of the network inside a model, or None for a linear model."""
+    for attribute in ("estimator_", "deep_"):
+        if hasattr(model, attribute):
+            return _epochs(getattr(model, attribute))
+    final = model.steps[-1][1] if hasattr(model, "steps") else model
+    if hasattr(final, "best_epoch_"):
+        return int(final.n_iter_), int(final.best_epoch_)
+    return None
+
+
+def run_fold(name, corpus, texts, y, groups, train, test, seed):
+    """Fit one model on one fold and score it on the test part."""
+    target_type = "multilabel-indicator" if y.ndim == 2 else ("binary" if len(np.unique(y)) == 2 else "multiclass")
+    model = build(name, target_type, seed)
+    fit_params = {}
+    if corpus == "debtags":
+        model = ThresholdOptimizer(model, cv=GroupKFold(3), random_state=seed)
+        fit_params["groups"] = groups[train]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        start = time.perf_counter()
+        model.fit(texts[train], y[train], **fit_params)
+        fit_seconds = time.perf_counter() - start
+        predicted = np.asarray(model.predict(texts[test]))
+        classes = None if target_type == "multilabel-indicator" else np.unique(y)
+        scores = _scores(model, texts[test], classes, target_type)
+        multilabel = target_type == "multilabel-indicator"
+        row = {
+            "corpus": corpus, "model": name, "seed": seed,
+            "accuracy": float(f1_score(y[test], predicted, average="micro") if multilabel
+                              else accuracy_score(y[test], predicted)),
+            "macro_f1": float(f1_score(y[test], predicted, average="macro")),
+            "pr_auc": pr_auc_score(y[test], scores, classes=classes),
+            "fit_seconds": fit_seconds,
+        }
+    epochs = _epochs(model)
+    if epochs:
+        row["epochs"], row["best_epoch"] = epochs
+    return row
+
+
+def _commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _mean_std(values, scale=100.0, digits=1):
+    values = np.asarray(values, dtype=float) * scale
+    return f"{values.mean():.{digits}f} ± {values.std():.{digits}f}"
+
+
+def table(rows, folds_per_corpus):
+    """Markdown rows: one per corpus and model, with means ± std over the folds."""
+    out = []
+    for corpus in CORPORA:
+        for name in MODELS:
+            mine = [r for r in rows if r["corpus"] == corpus and r["model"] == name]
+            if not mine:
+                continue
+            expected = folds_per_corpus.get(corpus)
+            done = f"{len(mine)}" if expected is None or len(mine) == expected else f"{len(mine)} of {expected}"
+            epochs = [r["best_epoch"] for r in mine if "best_epoch" in r]
+            out.append([corpus, TITLES[name], _mean_std([r["macro_f1"] for r in mine]),
+                        _mean_std([r["accuracy"] for r in mine]), _mean_std([r["pr_auc"] for r in mine]),
+                        f"{np.mean([r['fit_seconds'] for r in mine]):.1f}",
+                        f"{np.mean(epochs):.1f}" if epochs else "", done])
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", default=",".join(CORPORA))
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--table-only", action="store_true", help="rebuild the table from quality.json")
+    parser.add_argument("--fresh", action="store_true", help="discard the rows of earlier runs")
+    args = parser.parse_args()
+    corpora = [c for c in args.corpora.split(",") if c]
+    models = [m for m in args.models.split(",") if m]
+    for value, known in ((corpora, CORPORA), (models, MODELS)):
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
+    rows = [] if args.fresh or not RAW.exists() else json.loads(RAW.read_text())["rows"]
+    folds_per_corpus = {"mr": 10, "subj": 10, "trec6": TREC_SEEDS, "trec50": TREC_SEEDS, "nps_chat": 10,
+                        "debian_sections": 5, "debtags": 5}
+    if not args.table_only:
+        folder = data_dir(args.data_dir)
+        commit = _commit()
+        # Cheap models first on every corpus, so that a partial run already compares them all.
+        for name in [m for m in MODELS if m in models]:
+            for corpus in [c for c in CORPORA if c in corpora]:
+                done = {r["fold"] for r in rows if r["corpus"] == corpus and r["model"] == name}
+                if len(done) == folds_per_corpus[corpus]:
+                    continue
+                texts, y, groups, folds = load(folder, corpus)
+                for fold, (train, test) in enumerate(folds):
+                    if fold in done:
+                        continue
+                    # TREC: the seed is the fold's number; elsewhere one seed, the folds differ.
+                    seed = fold if corpus in ("trec6", "trec50") else 0
+                    row = run_fold(name, corpus, texts, y, groups, train, test, seed)
+                    row.update(fold=fold, commit=commit)
+                    rows.append(row)
+                    RAW.write_text(json.dumps({"rows": rows}, indent=1))
+                    print(f"{corpus} {name} fold {fold}: macro-F1 {row['macro_f1']:.3f} "
+                          f"accuracy {row['accuracy']:.3f} fit {row['fit_seconds']:.1f} s", flush=True)
+    commits = sorted({r.get("commit", "unknown") for r in rows})
+    write_table(
+        "quality", "Quality on the shared corpora: skltext models on their defaults against TF-IDF",
+        "KERAS_BACKEND=jax python benchmarks/bench_quality.py",
+        ["corpus", "model", "macro-F1", "accuracy (micro-F1 for debtags)", "PR-AUC", "fit s / fold",
+         "epoch kept", "folds"],
+        table(rows, folds_per_corpus),
+        notes=[
+            "Means ± standard deviations over the folds (TREC: over seeds 0-4 on the standard split), in %. "
+            "'fit s / fold' is wall-clock time on a machine shared with other jobs, so only a rough "
+            "guide; 'folds' says how many of the protocol's folds a row has finished.",
+            "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
+            f"Rows from commit(s) {', '.join(commits)}.",
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()

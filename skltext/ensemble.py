@@ -1,0 +1,189 @@
+"""A deep text model and a TF-IDF linear model, voting with their probabilities."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_is_fitted
+from sklearn_compat.base import _fit_context
+
+from .models import NgramClassifier
+from .models._heads import check_target
+from .text import TextTokenizer
+
+__all__ = ["DeepLinearClassifier", "make_linear_baseline"]
+
+
+def make_linear_baseline(*, multilabel=False, random_state=None):
+    """TF-IDF of words and word pairs (sublinear term frequencies) and logistic regression (C=10).
+
+    Parameters
+    ----------
+    multilabel : bool, default=False
+        Wrap the logistic regression in ``OneVsRestClassifier`` for 0/1
+        indicator targets.
+    random_state : int or None, default=None
+        Seed of the solver.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Steps ``'tfidf'`` and ``'classifier'``.
+    """
+    # C=10 suits TF-IDF features better than 1; saga does not slow down under thread contention.
+    classifier = LogisticRegression(C=10.0, solver="saga", max_iter=1000, random_state=random_state)
+    if multilabel:
+        classifier = OneVsRestClassifier(classifier)
+    return Pipeline([("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))),
+                     ("classifier", classifier)])
+
+
+class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
+    """Soft vote of a deep text model and a linear model on TF-IDF n-grams.
+
+    Both models are fitted on the raw documents; the probabilities of the
+    combination are their weighted average. The two make different errors
+    (a network reads word order and learns word similarities, the linear
+    model weighs every n-gram by itself), so the average is often better
+    than either; benchmarks/results/quality.md has the measurements.
+
+    Parameters
+    ----------
+    deep : estimator, default=None
+        A classifier with ``predict_proba`` that takes raw documents, usually
+        a pipeline of :class:`~skltext.TextTokenizer` and a skltext model.
+        None takes ``make_pipeline(TextTokenizer(max_len='auto'),
+        NgramClassifier(random_state=random_state))``.
+    linear : estimator, default=None
+        A classifier with ``predict_proba`` that takes raw documents. None
+        takes :func:`make_linear_baseline` (TF-IDF of words and word pairs,
+        logistic regression; one-vs-rest for multi-label targets).
+    deep_weight : float in [0, 1], default=0.5
+        Weight of the deep model's probabilities; the linear model's get
+        ``1 - deep_weight``.
+    random_state : int or None, default=None
+        Seed of the default models (ignored for models you pass, whose own
+        ``random_state`` applies).
+
+    Attributes
+    ----------
+    deep_ : estimator
+        The fitted deep model.
+    linear_ : estimator
+        The fitted linear model.
+    classes_ : ndarray
+        Class labels (``arange(n_labels)`` for multi-label targets).
+    target_type_ : {'binary', 'multiclass', 'multilabel-indicator'}
+        Target type seen in ``fit``.
+
+    See Also
+    --------
+    sklearn.ensemble.VotingClassifier : Soft voting for single-label targets.
+
+    Examples
+    --------
+    >>> from skltext import CNNClassifier, TextTokenizer
+    >>> from skltext.ensemble import DeepLinearClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> texts = ["good movie", "great film", "bad movie", "awful film"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg"] * 10
+    >>> deep = make_pipeline(TextTokenizer(), CNNClassifier(filters=8, epochs=2, random_state=0))
+    >>> model = DeepLinearClassifier(deep, random_state=0).fit(texts, labels)
+    >>> model.predict(["good film", "awful movie"]).tolist()
+    ['pos', 'neg']
+    """
+
+    _parameter_constraints = {
+        "deep": [HasMethods(["fit", "predict_proba"]), None],
+        "linear": [HasMethods(["fit", "predict_proba"]), None],
+        "deep_weight": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, deep=None, linear=None, *, deep_weight=0.5, random_state=None):
+        self.deep = deep
+        self.linear = linear
+        self.deep_weight = deep_weight
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit both models on the documents.
+
+        Parameters
+        ----------
+        X : list, 1-D array or pandas Series of str
+            The documents.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 indicator matrix for multi-label targets.
+
+        Returns
+        -------
+        self : DeepLinearClassifier
+        """
+        y, self.target_type_ = check_target(y, name=type(self).__name__)
+        multilabel = self.target_type_ == "multilabel-indicator"
+        deep = self.deep if self.deep is not None else Pipeline(
+            [("tokenizer", TextTokenizer(max_len="auto")),
+             ("classifier", NgramClassifier(random_state=self.random_state))])
+        linear = self.linear if self.linear is not None else make_linear_baseline(
+            multilabel=multilabel, random_state=self.random_state)
+        self.deep_ = clone(deep).fit(X, y)
+        self.linear_ = clone(linear).fit(X, y)
+        if multilabel:
+            self.classes_ = np.arange(y.shape[1])
+        else:
+            self.classes_ = np.unique(y)
+            for name, model in (("deep", self.deep_), ("linear", self.linear_)):
+                if not np.array_equal(np.asarray(model.classes_), self.classes_):
+                    raise ValueError(f"The {name} model's classes_ {model.classes_!r} differ from the "
+                                     f"classes of y {self.classes_!r}; both models must predict every class.")
+        return self
+
+    def predict_proba(self, X):
+        """Weighted average of the two models' probabilities.
+
+        Parameters
+        ----------
+        X : list, 1-D array or pandas Series of str
+            The documents.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            One probability per class (rows sum to 1), or per label for
+            multi-label targets.
+        """
+        check_is_fitted(self)
+        deep = np.asarray(self.deep_.predict_proba(X), dtype=np.float64)
+        linear = np.asarray(self.linear_.predict_proba(X), dtype=np.float64)
+        return self.deep_weight * deep + (1.0 - self.deep_weight) * linear
+
+    def predict(self, X):
+        """Class of highest averaged probability (labels above 0.5 for multi-label).
+
+        Parameters
+        ----------
+        X : list, 1-D array or pandas Series of str
+            The documents.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        proba = self.predict_proba(X)
+        if self.target_type_ == "multilabel-indicator":
+            return (proba >= 0.5).astype(np.int64)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.classifier_tags.multi_label = True
+        return tags

@@ -1,0 +1,220 @@
+"""Bag-of-n-grams classifier: averaged word and n-gram embeddings (fastText, Joulin et al., 2017)."""
+
+from numbers import Integral
+
+import keras
+from keras import ops
+from sklearn.utils._param_validation import Interval
+
+from ._base import BaseTextClassifier, fill_shared_doc
+from ._blocks import classification_head, layer_seeds
+from ._ngrams import NgramEncoder
+
+__all__ = ["NgramClassifier", "build_ngram"]
+
+# fastText's initial spread of the input vectors, as a multiple of 1 / embedding_dim.
+_EMBEDDING_INIT_SCALE = 1.0
+
+
+@keras.saving.register_keras_serializable(package="skltext")
+class MaskedMean(keras.layers.Layer):
+    """Mean of the embedded ids over the non-padding positions; zeros for an empty document."""
+
+    def call(self, embedded, ids):
+        present = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), embedded.dtype), -1)
+        total = ops.sum(embedded * present, axis=1)
+        return total / ops.maximum(ops.sum(present, axis=1), 1.0)
+
+
+def build_ngram(
+    *,
+    vocab_size,
+    n_outputs,
+    output_activation,
+    embedding_dim=100,
+    dropout=0.0,
+    dense_units=None,
+    seed=None,
+):
+    """Build an uncompiled bag-of-n-grams network.
+
+    Embeds every word and n-gram id of a document, averages the embeddings
+    over the document's ids (padding excluded) and feeds the average to the
+    output layer.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of word and n-gram ids (rows of the embedding).
+    n_outputs : int
+        Units of the output layer.
+    output_activation : {'sigmoid', 'softmax'}
+        Activation of the output layer.
+    embedding_dim, dropout, dense_units
+        As in :class:`NgramClassifier`.
+    seed : int, default=None
+        Fixes every initial weight and dropout mask. None leaves them to Keras.
+
+    Returns
+    -------
+    model : keras.Model
+
+    Examples
+    --------
+    >>> from skltext.models import build_ngram
+    >>> model = build_ngram(vocab_size=100, n_outputs=3, output_activation="softmax", embedding_dim=8)
+    >>> model.output_shape
+    (None, 3)
+    """
+    seeds = layer_seeds(seed)
+    inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    scale = _EMBEDDING_INIT_SCALE / embedding_dim
+    embedded = keras.layers.Embedding(
+        vocab_size, embedding_dim, name="embedding",
+        embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=next(seeds)))(inputs)
+    x = MaskedMean(name="mean")(embedded, inputs)
+    outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
+                                  dropout=dropout, dense_units=dense_units, seed=next(seeds))
+    return keras.Model(inputs, outputs, name="ngram_classifier")
+
+
+@fill_shared_doc(embedding_dim=100, dropout=0.0, patience=3, learning_rate=0.01)
+class NgramClassifier(BaseTextClassifier):
+    """Bag-of-n-grams text classifier: the fastText model (Joulin et al., 2017) in Keras.
+
+    Every word and every frequent run of ``ngram_range`` words of a document
+    gets an embedding; their average goes to the output layer. Word order
+    beyond the n-grams is ignored, which makes it fast (an epoch is one
+    embedding lookup and one average per document) and, on many corpora, as
+    accurate as a linear model on TF-IDF n-grams. N-grams are counted in
+    ``fit`` from the training documents' token ids (from
+    :class:`~skltext.TextTokenizer`), so inside cross-validation each fold
+    learns only its own. The head, loss, early stopping and imbalance
+    remedies are those of :class:`CNNClassifier` and :class:`LSTMClassifier`.
+
+    Parameters
+    ----------
+    ngram_range : tuple (min_n, max_n), default=(1, 2)
+        Lengths of the word runs that get an embedding, at most 3; (1, 1) is
+        a bag of words, (1, 2) adds word pairs.
+    min_ngram_count : int, default=2
+        N-grams of two or more words found in fewer training documents get
+        no embedding (single words always get one).
+    max_ngrams : int or None, default=None
+        Keep at most this many n-grams of two or more words, the most
+        frequent; None keeps all that pass ``min_ngram_count``.
+{shared_parameters}
+
+    Attributes
+    ----------
+{shared_attributes}
+    ngram_encoder_ : NgramEncoder
+        The n-gram table learnt in ``fit``; ``ngram_encoder_.n_ids_`` is the
+        number of embedding rows.
+
+    See Also
+    --------
+    CNNClassifier : Convolutional text classifier.
+    LSTMClassifier : Recurrent text classifier.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skltext import NgramClassifier, TextTokenizer
+    >>> texts = ["good movie", "great film", "bad movie", "awful film"] * 10
+    >>> labels = ["pos", "pos", "neg", "neg"] * 10
+    >>> pipe = make_pipeline(TextTokenizer(), NgramClassifier(embedding_dim=8, epochs=2, random_state=0))
+    >>> pipe.fit(texts, labels).predict_proba(["good film"]).shape
+    (1, 2)
+    """
+
+    _parameter_constraints = {
+        **BaseTextClassifier._parameter_constraints,
+        "ngram_range": ["array-like"],
+        "min_ngram_count": [Interval(Integral, 1, None, closed="left")],
+        "max_ngrams": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        ngram_range=(1, 2),
+        min_ngram_count=2,
+        max_ngrams=None,
+        embedding_dim=100,
+        embeddings=None,
+        trainable_embeddings=True,
+        spatial_dropout=0.0,
+        dropout=0.0,
+        dense_units=None,
+        optimizer="adam",
+        learning_rate=0.01,
+        loss="auto",
+        class_weight=None,
+        class_weight_mu=0.15,
+        balanced_batches=False,
+        batch_size="auto",
+        epochs=20,
+        early_stopping=True,
+        validation_fraction=0.1,
+        patience=3,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        **routed_params,
+    ):
+        super().__init__(
+            embedding_dim=embedding_dim, embeddings=embeddings, trainable_embeddings=trainable_embeddings,
+            spatial_dropout=spatial_dropout, dropout=dropout,
+            dense_units=dense_units, optimizer=optimizer, learning_rate=learning_rate, loss=loss,
+            class_weight=class_weight, class_weight_mu=class_weight_mu,
+            balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
+            early_stopping=early_stopping, validation_fraction=validation_fraction,
+            patience=patience, callbacks=callbacks, warm_start=warm_start,
+            random_state=random_state, verbose=verbose, **routed_params,
+        )
+        self.ngram_range = ngram_range
+        self.min_ngram_count = min_ngram_count
+        self.max_ngrams = max_ngrams
+
+    def _check_params(self):
+        super()._check_params()
+        low_high = tuple(self.ngram_range)
+        if not (len(low_high) == 2 and all(isinstance(n, Integral) and not isinstance(n, bool) for n in low_high)
+                and 1 <= low_high[0] <= low_high[1] <= 3):
+            raise ValueError(f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n <= 3, "
+                             f"got {self.ngram_range!r}.")
+        if self.embeddings is not None:
+            raise ValueError(f"{type(self).__name__} does not take pre-trained embeddings: its rows are "
+                             "word n-grams as well as words. Use CNNClassifier or LSTMClassifier with "
+                             "embeddings=.")
+        if self.spatial_dropout:
+            raise ValueError(f"spatial_dropout does not apply to {type(self).__name__}, which averages "
+                             "its embeddings; use dropout.")
+
+    @property
+    def feature_encoder(self):
+        # Fitted in _initialize on the training ids, before the network is built from its size.
+        low, high = (int(n) for n in self.ngram_range)
+        return NgramEncoder(ngram_range=(low, high), min_count=int(self.min_ngram_count),
+                            max_ngrams=None if self.max_ngrams is None else int(self.max_ngrams))
+
+    @property
+    def ngram_encoder_(self):
+        return self.feature_encoder_
+
+    def _choose_reading_mode(self, n_samples):
+        # An average does not depend on the padding, and skipping it is free at any size;
+        # balanced batches mix lengths freely, so they are read at full width.
+        self.bucket_by_length_ = not self.balanced_batches
+
+    def _reads_in_length_buckets(self):
+        return getattr(self, "bucket_by_length_", False)
+
+    def _build_network(self, meta):
+        return build_ngram(
+            vocab_size=self.feature_encoder_.n_ids_, n_outputs=meta["n_outputs"],
+            output_activation=meta["output_activation"], embedding_dim=int(meta["embedding_dim"]),
+            dropout=self.dropout, dense_units=self.dense_units, seed=meta["seed"],
+        )

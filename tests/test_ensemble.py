@@ -1,0 +1,57 @@
+"""DeepLinearClassifier: the soft vote of a deep model and a TF-IDF linear model."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+
+from skltext import NgramClassifier, TextTokenizer, ThresholdOptimizer
+from skltext.ensemble import DeepLinearClassifier, make_linear_baseline
+
+pytestmark = pytest.mark.estimator
+
+
+def _deep():
+    return make_pipeline(TextTokenizer(max_len=12), NgramClassifier(embedding_dim=8, epochs=3, random_state=0))
+
+
+@pytest.mark.parametrize("corpus", ["binary_corpus", "multiclass_corpus", "multilabel_corpus"])
+def test_probabilities_are_the_weighted_average_of_both_models(corpus, request):
+    """Check that predict_proba is deep_weight * deep + (1 - deep_weight) * linear, each fitted alone."""
+    texts, y = request.getfixturevalue(corpus)
+    multilabel = np.ndim(y) == 2
+    model = DeepLinearClassifier(_deep(), deep_weight=0.3, random_state=0).fit(texts, y)
+    deep = clone(_deep()).fit(texts, y)
+    linear = make_linear_baseline(multilabel=multilabel, random_state=0).fit(texts, y)
+    expected = 0.3 * deep.predict_proba(texts) + 0.7 * linear.predict_proba(texts)
+    np.testing.assert_allclose(model.predict_proba(texts), expected, rtol=1e-5, atol=1e-6)
+    predicted = model.predict(texts)
+    if multilabel:
+        assert predicted.shape == np.shape(y) and set(np.unique(predicted)) <= {0, 1}
+    else:
+        np.testing.assert_array_equal(predicted, model.classes_[expected.argmax(axis=1)])
+        np.testing.assert_allclose(model.predict_proba(texts).sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_default_deep_model_is_the_ngram_pipeline(binary_corpus):
+    texts, y = binary_corpus
+    model = DeepLinearClassifier(random_state=0).fit(texts, y)
+    assert isinstance(model.deep_.steps[-1][1], NgramClassifier)
+    assert model.deep_.steps[-1][1].random_state == 0
+
+
+def test_works_in_cross_validation_and_threshold_tuning(multiclass_corpus):
+    texts, y = multiclass_corpus
+    scores = cross_val_score(DeepLinearClassifier(_deep(), random_state=0), texts, y, cv=2, scoring="f1_macro")
+    assert scores.shape == (2,) and (scores > 0.3).all()
+    tuned = ThresholdOptimizer(DeepLinearClassifier(_deep(), random_state=0), cv=2, random_state=0)
+    assert tuned.fit(texts, y).predict(texts[:5]).shape == (5,)
+
+
+def test_linear_model_without_probabilities_is_refused(binary_corpus):
+    texts, y = binary_corpus
+    with pytest.raises(ValueError, match="linear"):
+        DeepLinearClassifier(_deep(), make_pipeline(TfidfVectorizer(), LinearSVC())).fit(texts, y)

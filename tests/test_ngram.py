@@ -1,0 +1,129 @@
+"""The bag-of-n-grams model: its n-gram table, its network and its place in pipelines."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+
+from skltext import NgramClassifier, TextTokenizer
+from skltext.models import build_ngram
+from skltext.models._ngrams import NgramEncoder
+from skltext.persistence import load_model, save_model
+
+TINY_NGRAM = dict(embedding_dim=8, epochs=3, batch_size=16, learning_rate=0.05, random_state=0)
+
+# Pre-padded word ids: 0 = padding, 1 = out-of-vocabulary.
+IDS = np.array([
+    [0, 0, 2, 3, 4],
+    [0, 2, 3, 4, 5],
+    [0, 0, 0, 2, 3],
+    [6, 7, 2, 3, 1],
+])
+
+
+def test_encoder_keeps_ngrams_seen_in_enough_documents():
+    """Check that an n-gram gets an id only when min_count documents contain it."""
+    encoder = NgramEncoder(ngram_range=(1, 2), min_count=2).fit(IDS)
+    assert encoder.n_word_ids_ == 8
+    # (2, 3) is in all four documents and (3, 4) in two; every other pair in one.
+    assert len(encoder.ngram_keys_[0]) == 2
+    assert encoder.n_ids_ == 10
+    # Six different pairs in all: (2, 3), (3, 4), (4, 5), (6, 7), (7, 2), (3, 1).
+    assert NgramEncoder(ngram_range=(1, 2), min_count=1).fit(IDS).n_ids_ == 8 + 6
+
+
+def test_encoder_counts_documents_not_occurrences():
+    """Check that a pair repeated inside one document still counts once."""
+    repeated = np.array([[2, 3, 2, 3, 2, 3], [0, 0, 0, 0, 4, 5]])
+    assert len(NgramEncoder(min_count=2).fit(repeated).ngram_keys_[0]) == 0
+
+
+def test_encoder_output_is_pre_padded_bag_of_ids():
+    """Check that a row holds its word ids and known n-gram ids, with all padding first."""
+    encoder = NgramEncoder(ngram_range=(1, 2), min_count=2).fit(IDS)
+    out = encoder.transform(IDS)
+    assert out.shape == (4, 5 + 4) and out.dtype == np.int32
+    for row, words in zip(out, IDS):
+        present = row[row != 0]
+        assert (row[:len(row) - len(present)] == 0).all()
+        assert sorted(present[present < 8]) == sorted(words[words != 0])
+    pair_23 = 8 + int(np.searchsorted(encoder.ngram_keys_[0], 2 * 8 + 3))
+    assert all(pair_23 in row for row in out)
+    # An unseen pair gets no id; only the words remain.
+    unseen = encoder.transform(np.array([[0, 5, 6]]))[0]
+    assert sorted(unseen[unseen != 0].tolist()) == [5, 6]
+
+
+def test_encoder_bigrams_only_and_trigrams():
+    """Check ngram_range without unigrams and with trigrams."""
+    encoder = NgramEncoder(ngram_range=(2, 3), min_count=2).fit(IDS)
+    assert [len(keys) for keys in encoder.ngram_keys_] == [2, 1]  # (2,3),(3,4) and (2,3,4)
+    out = encoder.transform(IDS[:1])
+    assert sorted(out[out != 0].tolist()) == [8, 9, 10]
+
+
+def test_encoder_max_ngrams_keeps_the_most_frequent():
+    encoder = NgramEncoder(ngram_range=(1, 2), min_count=1, max_ngrams=1).fit(IDS)
+    assert encoder.ngram_keys_[0].tolist() == [2 * 8 + 3]
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("corpus", ["binary_corpus", "multiclass_corpus", "multilabel_corpus"])
+def test_fits_every_target_type(corpus, request):
+    """Check that the n-gram model learns each target type and predicts in scikit-learn's shapes."""
+    texts, y = request.getfixturevalue(corpus)
+    pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**{**TINY_NGRAM, "epochs": 10})).fit(texts, y)
+    proba = pipe.predict_proba(texts)
+    assert proba.shape[0] == len(texts)
+    if corpus != "multilabel_corpus":
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+        assert np.mean(pipe.predict(texts) == np.asarray(y)) > 0.6
+    model = pipe[-1]
+    assert model.ngram_encoder_.n_ids_ > model.vocab_size_
+    assert model.model_.get_layer("embedding").input_dim == model.ngram_encoder_.n_ids_
+
+
+@pytest.mark.estimator
+def test_network_output_does_not_depend_on_padding():
+    """Check that the averaged embedding ignores padding: more leading zeros, same output."""
+    network = build_ngram(vocab_size=20, n_outputs=3, output_activation="softmax", embedding_dim=4, seed=0)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 1, 9]], dtype=np.int32)
+    wider = np.hstack([np.zeros((2, 11), dtype=np.int32), ids])
+    np.testing.assert_allclose(np.asarray(network(wider)), np.asarray(network(ids)), rtol=1e-6, atol=1e-7)
+    # A document of only padding gets the output layer's bias, not NaN.
+    assert np.isfinite(np.asarray(network(np.zeros((1, 5), dtype=np.int32)))).all()
+
+
+@pytest.mark.estimator
+def test_empty_document_gets_finite_probabilities(binary_corpus):
+    texts, y = binary_corpus
+    pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**TINY_NGRAM)).fit(texts, y)
+    proba = pipe.predict_proba(["", "zzz unseen words"])
+    assert np.isfinite(proba).all()
+
+
+@pytest.mark.estimator
+def test_save_and_load_round_trip(tmp_path, multiclass_corpus):
+    """Check that the n-gram table survives save_model / load_model and predictions stay the same."""
+    texts, y = multiclass_corpus
+    pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**TINY_NGRAM)).fit(texts, y)
+    save_model(pipe, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    np.testing.assert_allclose(loaded.predict_proba(texts), pipe.predict_proba(texts), rtol=1e-6)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"ngram_range": (2, 1)}, "ngram_range"),
+    ({"ngram_range": (1, 4)}, "ngram_range"),
+    ({"spatial_dropout": 0.2}, "spatial_dropout"),
+])
+def test_bad_parameters_are_refused(params, message, binary_corpus):
+    texts, y = binary_corpus
+    tokens = TextTokenizer(max_len=12).fit_transform(texts)
+    with pytest.raises(ValueError, match=message):
+        NgramClassifier(**TINY_NGRAM, **params).fit(tokens, y)
+
+
+def test_clone_keeps_parameters():
+    model = NgramClassifier(ngram_range=(1, 3), min_ngram_count=5, max_ngrams=100)
+    assert clone(model).get_params()["ngram_range"] == (1, 3)
