@@ -14,6 +14,7 @@ _LAZY = {
     "CNNClassifier": ".models",
     "LSTMClassifier": ".models",
     "NgramClassifier": ".models",
+    "DeepLinearClassifier": ".ensemble",
     "TextTokenizer": ".text",
     "ThresholdOptimizer": ".thresholds",
     "WordVectors": ".embeddings",
