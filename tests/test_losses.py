@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from skltext.losses import ClassBalancedLoss, FocalLoss, TopKLoss, WeightedCrossentropy
+from skltext.losses import ClassBalancedLoss, FocalLoss, LogitAdjustedLoss, TopKLoss, WeightedCrossentropy
 
 Y_SIGMOID = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
 P_SIGMOID = np.array([[0.8, 0.3], [0.4, 0.1], [0.6, 0.9]])
@@ -135,3 +135,54 @@ def test_weight_count_must_match_the_outputs():
     """Check a weight vector of the wrong length names both sizes."""
     with pytest.raises(ValueError, match="has 3 positive_weights but the model has 2 outputs"):
         WeightedCrossentropy([1.0, 2.0, 3.0])(Y_SIGMOID, P_SIGMOID)
+
+
+@pytest.mark.parametrize("multiclass, prior, y_true, y_pred", [
+    (True, [0.7, 0.2, 0.1], np.array([2, 0]), np.array([[0.3, 0.3, 0.4], [0.6, 0.3, 0.1]])),
+    (False, [0.05, 0.5], np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.2, 0.6], [0.7, 0.4]])),
+])
+def test_logit_adjusted_loss_matches_cross_entropy_of_shifted_logits(multiclass, prior, y_true, y_pred):
+    """Check the loss against cross-entropy computed by hand on logits shifted by tau * log prior."""
+    tau = 0.7
+    loss = LogitAdjustedLoss(prior, tau=tau, multiclass=multiclass)
+    prior = np.asarray(prior)
+    if multiclass:
+        shifted = np.log(y_pred) + tau * np.log(prior)
+        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        expected = -log_softmax[np.arange(len(y_true)), y_true].mean()
+    else:
+        logits = np.log(y_pred / (1 - y_pred)) + tau * np.log(prior / (1 - prior))
+        p = 1 / (1 + np.exp(-logits))
+        expected = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)).mean()
+    assert float(loss(y_true, y_pred)) == pytest.approx(expected, rel=1e-5)
+    # tau=0 is plain cross-entropy.
+    plain = LogitAdjustedLoss(prior, tau=0.0, multiclass=multiclass)
+    reference = (keras.losses.SparseCategoricalCrossentropy() if multiclass
+                 else keras.losses.BinaryCrossentropy())
+    assert float(plain(y_true, y_pred)) == pytest.approx(float(reference(y_true, y_pred)), rel=1e-4)
+
+
+def test_logit_adjusted_loss_refuses_priors_outside_zero_one():
+    with pytest.raises(ValueError, match="class_prior"):
+        LogitAdjustedLoss([0.0, 1.0])
+    with pytest.raises(ValueError, match="tau"):
+        LogitAdjustedLoss([0.5], tau=-1)
+
+
+@pytest.mark.estimator
+def test_logit_adjusted_loss_by_name_uses_the_training_prior(multiclass_corpus, multilabel_corpus):
+    """Check that loss='logit_adjusted' builds the loss from the fitted fold's class shares."""
+    from skltext import NgramClassifier, TextTokenizer
+
+    texts, y = multiclass_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = NgramClassifier(embedding_dim=4, epochs=1, loss="logit_adjusted", loss__tau=0.5,
+                            random_state=0).fit(ids, y)
+    loss = model.model_.loss
+    assert isinstance(loss, LogitAdjustedLoss) and loss.tau == 0.5 and loss.multiclass
+    _, counts = np.unique(y, return_counts=True)
+    np.testing.assert_allclose(loss.class_prior, counts / counts.sum())
+    texts, Y = multilabel_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    with pytest.raises(ValueError, match="class_weight=None"):
+        NgramClassifier(epochs=1, loss="logit_adjusted", class_weight="balanced").fit(ids, Y)

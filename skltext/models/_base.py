@@ -588,7 +588,8 @@ SHARED_PARAMETERS_DOC = """\
         given as ``optimizer__<name>=value`` (e.g. ``optimizer__beta_1=0.8``).
     learning_rate : float, default={learning_rate}
         Learning rate; overrides the optimizer's own.
-    loss : {{'auto', 'focal', 'class_balanced', 'top_k'}}, str, keras.losses.Loss or callable, \
+    loss : {{'auto', 'focal', 'class_balanced', 'top_k', 'logit_adjusted'}}, str, keras.losses.Loss or \
+callable, \
 default='auto'
         'auto' picks the loss from the target: binary cross-entropy for binary
         and multi-label targets, sparse categorical cross-entropy for
@@ -603,7 +604,12 @@ default='auto'
           ``loss__beta=0.999``, ``loss__gamma=0.0``;
         - 'top_k': :class:`~skltext.losses.TopKLoss`, only the hardest
           ``loss__fraction=0.5`` of each batch is learnt from,
-          ``loss__gamma=0.0``.
+          ``loss__gamma=0.0``;
+        - 'logit_adjusted': :class:`~skltext.losses.LogitAdjustedLoss`,
+          training on logits shifted by ``loss__tau=1.0`` times each class's
+          log prior in the training data (sigmoid heads: log prior odds), so
+          the predictions follow the balanced decision rule, which favours
+          rare classes (higher macro-F1).
 
         A Keras loss name or object is used as given, except that one
         contradicting the target type (a categorical loss for binary or

@@ -199,7 +199,7 @@ def resolve_loss(loss, target_type, *, name):
             keras.losses.get(loss)
         except ValueError:
             raise ValueError(f"Unknown loss {loss!r}: use 'auto', 'focal', 'class_balanced', 'top_k', "
-                             "a Keras loss name or a Keras loss object.") from None
+                             "'logit_adjusted', a Keras loss name or a Keras loss object.") from None
     elif not callable(loss):
         raise TypeError(f"loss must be 'auto', a Keras loss name, a Keras loss object or a "
                         f"callable, got {type(loss).__name__}.")

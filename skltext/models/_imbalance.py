@@ -7,7 +7,7 @@ go into the loss together with the imbalance losses built here by name.
 
 import numpy as np
 
-from ..losses import ClassBalancedLoss, FocalLoss, TopKLoss, WeightedCrossentropy, _ProbabilityLoss
+from ..losses import ClassBalancedLoss, FocalLoss, LogitAdjustedLoss, TopKLoss, WeightedCrossentropy, _ProbabilityLoss
 from ..weights import compute_class_weights
 from ._heads import resolve_loss
 
@@ -18,6 +18,7 @@ IMBALANCE_LOSSES = {
     "focal": (FocalLoss, {"gamma": 2.0, "alpha": None}),
     "class_balanced": (ClassBalancedLoss, {"beta": 0.999, "gamma": 0.0}),
     "top_k": (TopKLoss, {"fraction": 0.5, "gamma": 0.0}),
+    "logit_adjusted": (LogitAdjustedLoss, {"tau": 1.0}),
 }
 
 
@@ -29,6 +30,16 @@ def _label_counts(y, target_type, classes):
     if target_type == "binary":
         return counts[1:], len(y)
     return counts, None
+
+
+def _class_prior(y, target_type, classes):
+    """Training share of each class (softmax) or of positives per output (sigmoid), kept inside (0, 1)."""
+    counts, n_samples = _label_counts(y, target_type, classes)
+    counts = np.asarray(counts, dtype=float)
+    if n_samples is None:
+        return (counts / counts.sum()).tolist()
+    # A label without positives (or without negatives) in this fold gets half a document's share.
+    return np.clip(counts / n_samples, 0.5 / n_samples, 1 - 0.5 / n_samples).tolist()
 
 
 def _check_loss_params(loss, loss_params, name):
@@ -86,6 +97,12 @@ def build_loss(loss, loss_params, *, target_type, y, classes, class_weight, mu, 
         if loss_class is ClassBalancedLoss:
             counts, n_samples = _label_counts(y, target_type, classes)
             return ClassBalancedLoss(counts, n_samples, multiclass=multiclass, **settings), False
+        if loss_class is LogitAdjustedLoss:
+            if positive_weights is not None:
+                raise ValueError("loss='logit_adjusted' already shifts each label by its prior; set "
+                                 "class_weight=None, or use another loss.")
+            return LogitAdjustedLoss(_class_prior(y, target_type, classes), multiclass=multiclass,
+                                     **settings), False
         return loss_class(multiclass=multiclass, positive_weights=positive_weights, **settings), False
     if positive_weights is not None:
         if not (isinstance(loss, str) and loss == "auto"):
