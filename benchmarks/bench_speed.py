@@ -18,6 +18,14 @@ Sections:
   predict, with the time of each stage and the peak memory.
 - latency: single-document predict latency and batch throughput of the
   default LSTM and CNN pipelines.
+- long: long documents. A synthetic corpus with long-tailed lengths (median
+  about 100 tokens, 95th percentile about 450) and a sample of the longest
+  shared corpus (Debian package descriptions, ../shared/data), through
+  skltext 0.2.0's CNN (no length buckets, the network whose output depends on
+  padding), today's CNN and LSTM defaults: seconds per epoch, epochs run,
+  whole fit, predict throughput and latency, test macro-F1.
+- precision: float32 against dtype_policy='mixed_bfloat16' for the default
+  CNN and LSTM on a smaller long-document corpus, a fixed number of epochs.
 
 Keras fixes its backend at import, so every (section, backend) runs in its own
 process (``--worker``) that writes its rows as JSON; this process merges them
@@ -45,7 +53,7 @@ import numpy as np
 from _common import RESULTS, best_of, environment_lines, markdown_table
 
 RAW = RESULTS / "speed.json"
-SECTIONS = ("tax", "defaults", "scale", "latency")
+SECTIONS = ("tax", "defaults", "scale", "latency", "long", "precision")
 BACKENDS = ("tensorflow", "jax", "torch")
 
 # ---------------------------------------------------------------- contenders
@@ -88,6 +96,32 @@ REFERENCE = ("tensorflow", "a")  # epoch times of the defaults table are relativ
 SCALE_PARAMS = {"epochs": 1, "random_state": 0}
 LATENCY_PARAMS = {"epochs": 2, "random_state": 0}
 LATENCY_WARMUP, LATENCY_CALLS, BATCH_REPEATS = 5, 200, 3
+
+# long: the synthetic long-document corpus. Documents are drawn at LONG_MAX_TOKENS tokens and cut to
+# a log-normal length (median 100, 95th percentile 450), so the share of topic words stays `signal`.
+LONG_CLASSES = 6
+LONG_CORPUS = {"n_classes": LONG_CLASSES, "weights": [1 / k for k in range(1, LONG_CLASSES + 1)],
+               "common_words": 20_000, "signal": 0.05, "confusion": 0.5, "random_state": 0}
+LONG_MEDIAN, LONG_P95, LONG_MAX_TOKENS = 100, 450, 1_200
+# The shared corpus: package descriptions of the most common Debian sections, grouped by source package.
+SHARED_CORPUS, SHARED_SECTIONS = "debian_sections.jsonl.gz", 12
+LONG_TEST_SHARE = 0.2
+# At most this many epochs (early stopping usually ends a fit sooner), to keep the section's runtime bounded.
+LONG_EPOCHS = 6
+LONG_LATENCY_CALLS = 50
+# Contenders: (key, label, model, estimator settings, tokenizer max_len: 'p95' is 0.2.0's 'auto', 'p99').
+LONG_CONTENDERS = (
+    ("cnn-0.2.0", "CNN as in 0.2.0 (no buckets, padding enters the network)", "cnn-0.2.0", {}, "p95"),
+    ("cnn", "CNNClassifier() defaults", "cnn", {}, "auto"),
+    ("cnn-p99", "CNNClassifier() defaults, TextTokenizer(max_len=99th percentile)", "cnn", {}, "p99"),
+    ("lstm", "LSTMClassifier() defaults", "lstm", {}, "auto"),
+)
+# The shared corpus runs the CNN contenders only (the section's runtime).
+SHARED_CONTENDERS = ("cnn-0.2.0", "cnn")
+
+# precision: the same long-tailed lengths, fewer documents, a fixed number of epochs.
+PRECISION_EPOCHS = 3
+PRECISION_POLICIES = ("float32", "mixed_bfloat16")
 
 # The synthetic corpus: 30 classes with a long tail (weights 1/k**2).
 N_CLASSES = 30
@@ -363,7 +397,142 @@ def run_latency(args):
     return {"rows": rows, "n_docs": args.latency_docs}
 
 
-RUNNERS = {"tax": run_tax, "defaults": run_defaults, "scale": run_scale, "latency": run_latency}
+def make_long_corpus(n_docs):
+    """Synthetic documents with long-tailed lengths (median LONG_MEDIAN, 95th percentile LONG_P95 tokens)."""
+    from skltext.datasets import make_text_classification
+
+    texts, labels = make_text_classification(n_docs, min_length=LONG_MAX_TOKENS, max_length=LONG_MAX_TOKENS,
+                                             **LONG_CORPUS)
+    rng = np.random.default_rng(LONG_CORPUS["random_state"])
+    sigma = np.log(LONG_P95 / LONG_MEDIAN) / 1.6449  # 1.6449: the standard normal's 95th percentile
+    lengths = np.clip(np.round(rng.lognormal(np.log(LONG_MEDIAN), sigma, n_docs)), 5, LONG_MAX_TOKENS)
+    return [" ".join(text.split()[:int(n)]) for text, n in zip(texts, lengths)], labels
+
+
+def long_splits(args):
+    """(name, train texts, test texts, train labels, test labels, note) of each long-document corpus."""
+    from sklearn.model_selection import GroupShuffleSplit, train_test_split
+
+    from _common import data_dir
+    from skltext.datasets import load_jsonl_corpus
+
+    texts, labels = make_long_corpus(args.long_docs)
+    yield ("synthetic long-tailed", *train_test_split(texts, labels, test_size=LONG_TEST_SHARE, stratify=labels,
+                                                       random_state=0),
+           f"make_text_classification, {LONG_CLASSES} classes (weights 1/k), lengths log-normal")
+    if args.shared_docs <= 0:
+        return
+    corpus = load_jsonl_corpus(data_dir(args.data_dir) / SHARED_CORPUS)
+    labels = np.array(corpus["labels"])
+    sections, counts = np.unique(labels, return_counts=True)
+    kept = np.flatnonzero(np.isin(labels, sections[np.argsort(-counts)[:SHARED_SECTIONS]]))
+    rows = np.random.default_rng(0).choice(kept, size=min(args.shared_docs, len(kept)), replace=False)
+    texts, labels, groups = [corpus["texts"][i] for i in rows], labels[rows], np.array(corpus["groups"])[rows]
+    train, test = next(GroupShuffleSplit(n_splits=1, test_size=LONG_TEST_SHARE, random_state=0)
+                       .split(texts, labels, groups))
+    yield (f"{SHARED_CORPUS.split('.')[0]} ({SHARED_SECTIONS} most common sections, {len(rows):,} of "
+           f"{len(kept):,} descriptions)", [texts[i] for i in train], [texts[i] for i in test], labels[train],
+           labels[test], "grouped by source package, test 20%")
+
+
+def token_lengths(texts):
+    """Tokens per document under TextTokenizer's default pattern."""
+    import re
+
+    pattern = re.compile(r"(?u)\b\w+\b")
+    return np.array([len(pattern.findall(text.lower())) for text in texts])
+
+
+def long_estimator(model, params):
+    from skltext import CNNClassifier, LSTMClassifier
+
+    settings = {"epochs": LONG_EPOCHS, "random_state": 0, **params}
+    if model == "lstm":
+        return LSTMClassifier(**settings)
+    if model == "cnn":
+        return CNNClassifier(**settings)
+
+    class CNNClassifier020(CNNClassifier):
+        """CNNClassifier as 0.2.0 built it: padding enters the max pool, documents read at full width."""
+
+        _padding_invariant = False
+
+    return CNNClassifier020(bucket_by_length=False, **settings)
+
+
+def run_long(args):
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import Pipeline
+
+    from skltext import TextTokenizer
+
+    corpora = []
+    for name, train_texts, test_texts, y_train, y_test, note in long_splits(args):
+        lengths = token_lengths(train_texts)
+        max_lens = {"auto": "auto", **{f"p{q}": int(np.ceil(np.percentile(lengths, q))) for q in (95, 99)}}
+        keys = [key for key, *_ in LONG_CONTENDERS] if not corpora else list(SHARED_CONTENDERS)
+        rows = []
+        for key, label, model, params, max_len in (c for c in LONG_CONTENDERS if c[0] in keys):
+            timer = make_timer()
+            pipe = Pipeline([("tokenizer", TextTokenizer(max_len=max_lens[max_len])),
+                             ("model", long_estimator(model, {"callbacks": [timer], **params}))])
+            start = time.perf_counter()
+            pipe.fit(train_texts, y_train)
+            row = {"key": key, "contender": label, "fit_s": time.perf_counter() - start,
+                   **epoch_summary(timer.times), "max_len": int(pipe[0].max_len_), "training": reading(pipe[-1])}
+            predict_s = best_of(partial(pipe.predict_proba, test_texts), 2)
+            row["predict_docs_per_s"] = len(test_texts) / predict_s
+            single = []
+            for i in range(5 + LONG_LATENCY_CALLS):
+                begin = time.perf_counter()
+                pipe.predict_proba([test_texts[i % len(test_texts)]])
+                single.append(time.perf_counter() - begin)
+            row["single_median_ms"] = 1000 * float(np.median(single[5:]))
+            row["macro_f1"] = f1_score(y_test, pipe.predict(test_texts), average="macro", zero_division=0)
+            log(f"long {name[:20]} {key}: fit {row['fit_s']:.0f} s, {row['epochs_run']} epochs, "
+                f"{_s(row['median_epoch_s'])} s/epoch, macro-F1 {row['macro_f1']:.3f}")
+            rows.append(row)
+        corpora.append({"corpus": name, "note": note, "n_train": len(train_texts), "n_test": len(test_texts),
+                        "n_classes": len(np.unique(y_train)),
+                        "length_percentiles": {q: float(np.percentile(lengths, q)) for q in (50, 95, 99, 100)},
+                        "rows": rows})
+    return {"rows": [], "corpora": corpora, "max_epochs": LONG_EPOCHS}
+
+
+def run_precision(args):
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import train_test_split
+
+    from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+
+    texts, labels = make_long_corpus(args.precision_docs)
+    train_texts, test_texts, y_train, y_test = train_test_split(texts, labels, test_size=LONG_TEST_SHARE,
+                                                                stratify=labels, random_state=0)
+    tokenizer = TextTokenizer().fit(train_texts)
+    X_train, X_test = tokenizer.transform(train_texts), tokenizer.transform(test_texts)
+    rows = []
+    for model_name, estimator_class in (("cnn", CNNClassifier), ("lstm", LSTMClassifier)):
+        for policy in PRECISION_POLICIES:
+            timer = make_timer()
+            clf = estimator_class(dtype_policy=policy, epochs=PRECISION_EPOCHS, early_stopping=False,
+                                  random_state=0, callbacks=[timer])
+            start = time.perf_counter()
+            clf.fit(X_train, y_train)
+            row = {"model": model_name, "policy": policy, "fit_s": time.perf_counter() - start,
+                   **epoch_summary(timer.times), "training": reading(clf),
+                   "compute_dtypes": sorted({layer.compute_dtype for layer in clf.model_.layers
+                                             if layer.name != "token_ids"}),
+                   "output_dtype": clf.model_.get_layer("output").compute_dtype}
+            row["predict_s"] = best_of(partial(clf.predict_proba, X_test), 2)
+            row["macro_f1"] = f1_score(y_test, clf.predict(X_test), average="macro", zero_division=0)
+            log(f"precision {model_name} {policy}: {_s(row['median_epoch_s'])} s/epoch, macro-F1 {row['macro_f1']:.3f}")
+            rows.append(row)
+    return {"rows": rows, "n_train": len(train_texts), "n_test": len(test_texts), "epochs": PRECISION_EPOCHS,
+            "max_len": int(tokenizer.max_len_)}
+
+
+RUNNERS = {"tax": run_tax, "defaults": run_defaults, "scale": run_scale, "latency": run_latency, "long": run_long,
+           "precision": run_precision}
 
 
 def backend_versions():
@@ -457,11 +626,13 @@ def source_commit():
     return commit + (" with uncommitted changes" if git("status", "--porcelain", "--", "../skltext") else "")
 
 
-SIZE_OPTIONS = ("n_docs", "scale_docs", "epochs", "tax_docs", "latency_docs")
+SIZE_OPTIONS = ("n_docs", "scale_docs", "epochs", "tax_docs", "latency_docs", "long_docs", "shared_docs",
+                "precision_docs")
 
 
 def worker_options(args):
-    return [part for name in SIZE_OPTIONS for part in (f"--{name.replace('_', '-')}", str(getattr(args, name)))]
+    options = [part for name in SIZE_OPTIONS for part in (f"--{name.replace('_', '-')}", str(getattr(args, name)))]
+    return options + (["--data-dir", str(args.data_dir)] if args.data_dir else [])
 
 
 def size_options(args):
@@ -633,6 +804,85 @@ def latency_lines(raw):
     ]
 
 
+def long_lines(raw):
+    runs = _runs(raw, "long")
+    if not runs:
+        return []
+    lines = ["## Long documents", "",
+             ("0.2.0's CNN (CNNClassifier as released in 0.2.0: every document read at the full padded width, the "
+              "padding row of the embedding trained and windows over padding in the max pool) against today's "
+              "defaults, side by side in one process, one after the other. Each pipeline is TextTokenizer -> model "
+              f"with random_state=0 and at most {runs[0]['max_epochs']} epochs (early stopping as the defaults "
+              "have it: 10% held out, patience 5 for the CNN, 3 for the LSTM); 0.2.0's tokenizer took the 95th "
+              "percentile of the training lengths as max_len, as max_len='auto' does. Fit s is the whole pipeline "
+              "fit (tokenizing, compiling, every epoch, validation); an epoch time is the median of epochs 2 and "
+              "later. Predict: pipe.predict_proba on the test documents (docs/s, best of 2) and on one document at "
+              f"a time ({LONG_LATENCY_CALLS} test documents after 5 warm-up calls, median). 'x' columns are "
+              "0.2.0's CNN divided by the row (higher: faster). The machine was shared with other jobs during the "
+              "run, so absolute times carry their load; the ratios come from runs minutes apart."), ""]
+    for run in runs:
+        for corpus in run["corpora"]:
+            by_key = {row["key"]: row for row in corpus["rows"]}
+            base = by_key.get("cnn-0.2.0", {})
+            rows = []
+            for row in corpus["rows"]:
+                rows.append([row["contender"], row["max_len"], row["training"], _s(row["epoch1_s"], 1),
+                             _s(row["median_epoch_s"], 1), _times(base.get("median_epoch_s"), row["median_epoch_s"]),
+                             row["epochs_run"], _s(row["fit_s"], 0), _times(base.get("fit_s"), row["fit_s"]),
+                             f"{row['predict_docs_per_s']:,.0f}",
+                             _times(row["predict_docs_per_s"], base.get("predict_docs_per_s")),
+                             _s(row["single_median_ms"], 1), _s(100 * row["macro_f1"], 1),
+                             _points(row["macro_f1"], base.get("macro_f1"))])
+            p = corpus["length_percentiles"]
+            lines += [f"### {corpus['corpus']}, {run['backend']}", "",
+                      (f"{corpus['n_train']:,} training and {corpus['n_test']:,} test documents, "
+                       f"{corpus['n_classes']} classes ({corpus['note']}); training lengths in tokens: median "
+                       f"{p['50']:.0f}, 95th percentile {p['95']:.0f}, 99th {p['99']:.0f}, longest {p['100']:.0f}."),
+                      "",
+                      *markdown_table(["contender", "max_len", "trained with batch size", "epoch 1 s",
+                                       "median epoch s", "x epoch", "epochs run", "fit s", "x fit",
+                                       "predict docs/s", "x predict", "1 doc ms", "test macro-F1",
+                                       "macro-F1 vs 0.2.0 (points)"], rows), ""]
+    return lines
+
+
+def precision_lines(raw):
+    runs = _runs(raw, "precision")
+    if not runs:
+        return []
+    rows = []
+    for run in runs:
+        by = {(row["model"], row["policy"]): row for row in run["rows"]}
+        for (model, policy), row in by.items():
+            base = by[(model, PRECISION_POLICIES[0])]
+            rows.append([run["backend"], model, policy, row["training"], _s(row["epoch1_s"], 1),
+                         _s(row["median_epoch_s"], 1), _times(base["median_epoch_s"], row["median_epoch_s"]),
+                         _s(row["predict_s"], 2), _times(base["predict_s"], row["predict_s"]),
+                         _s(100 * row["macro_f1"], 1), ", ".join(row["compute_dtypes"]), row["output_dtype"]])
+    first = runs[0]
+    return [
+        "## Precision: float32 against mixed bfloat16", "",
+        (f"The long-tailed synthetic corpus at a smaller size ({first['n_train']:,} training, {first['n_test']:,} "
+         f"test documents, max_len {first['max_len']}), default CNN and LSTM with dtype_policy='float32' and "
+         f"'mixed_bfloat16', exactly {first['epochs']} epochs each (no early stopping), so the macro-F1 compares "
+         "equal training, not converged models. 'x' columns: float32 time divided by the row's (above 1: "
+         "bfloat16 is faster). Compute dtypes are those of the network's layers; the output layer stays float32. "
+         "The machine was shared with other jobs during the run."), "",
+        *markdown_table(["backend", "model", "dtype_policy", "trained with batch size", "epoch 1 s",
+                         "median epoch s", "x epoch", "predict s", "x predict", "test macro-F1",
+                         "layer compute dtypes", "output layer"], rows),
+        "",
+    ]
+
+
+def _times(reference, value):
+    return "–" if not reference or not value else f"{reference / value:.2f}x"
+
+
+def _points(value, reference):
+    return "–" if reference is None else f"{100 * (value - reference):+.1f}"
+
+
 def render(raw):
     """speed.md from the merged results."""
     versions = {}
@@ -650,7 +900,8 @@ def render(raw):
                      *(f"- {key}: `python benchmarks/bench_speed.py --sections {run['section']} --backends "
                        f"{run['backend']}{run.get('options', '')}`" for key, run in done.items())]
     lines = [
-        "# Speed: wrapper tax, defaults against a hand-written Keras setup, scale, latency", "",
+        "# Speed: wrapper tax, defaults against a hand-written Keras setup, scale, latency, long documents, "
+        "precision", "",
         *reproduce, "",
         *header,
         *([f"- skltext source: commit {', '.join(sorted(commits))}"] if commits else []),
@@ -659,7 +910,7 @@ def render(raw):
         "",
         "Times are wall-clock seconds on the machine above; nothing is asserted.", "",
     ]
-    for section_lines in (tax_lines, defaults_lines, scale_lines, latency_lines):
+    for section_lines in (tax_lines, defaults_lines, scale_lines, latency_lines, long_lines, precision_lines):
         lines += section_lines(raw)
     text = "\n".join(lines).rstrip() + "\n"
     print(text)
@@ -684,6 +935,11 @@ def build_parser():
     parser.add_argument("--epochs", type=int, default=8, help="maximum epochs of the defaults section")
     parser.add_argument("--tax-docs", type=int, default=20_000, help="documents of the tax section")
     parser.add_argument("--latency-docs", type=int, default=20_000, help="documents of the latency section")
+    parser.add_argument("--long-docs", type=int, default=8_000, help="synthetic documents of the long section")
+    parser.add_argument("--shared-docs", type=int, default=6_000,
+                        help=f"documents sampled from {SHARED_CORPUS} for the long section (0: skip it)")
+    parser.add_argument("--precision-docs", type=int, default=3_000, help="documents of the precision section")
+    parser.add_argument("--data-dir", help="folder of the shared corpora (default: $SKLTEXT_DATA_DIR or ../shared/data)")
     parser.add_argument("--table-only", action="store_true", help="re-render speed.md from speed.json")
     parser.add_argument("--worker", choices=SECTIONS, help=argparse.SUPPRESS)
     parser.add_argument("--backend", choices=BACKENDS, help=argparse.SUPPRESS)

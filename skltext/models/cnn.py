@@ -3,6 +3,7 @@
 from numbers import Integral
 
 import keras
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier, fill_shared_doc
@@ -12,10 +13,11 @@ from ._scalars import accepts_numpy_scalars
 
 __all__ = ["CNNClassifier", "build_cnn"]
 
-# bucket_by_length='auto' turns buckets on when they would skip at least this share of the
-# id matrix. Below it, the compilation of one step function per width under JAX, and the
-# rows that top up each width's last batch, cost about as much as the skipped columns save.
-_AUTO_BUCKETS_SKIPPED_SHARE = 1 / 3
+# bucket_by_length='auto' turns buckets on when an epoch in buckets would convolve at most this
+# share of the columns an epoch at full width does. The estimate counts the rows that top up each
+# width's last batch, which make buckets slower than full width on small training sets; the
+# compilation of one step function per width (JAX) comes on top, once per fit.
+_AUTO_BUCKETS_MAX_WORK = 2 / 3
 
 
 @accepts_numpy_scalars
@@ -102,6 +104,14 @@ def build_cnn(
     return keras.Model(inputs, outputs, name="cnn_classifier")
 
 
+def _bucketed_work(X, grid, batch_size):
+    """Columns convolved per epoch in length buckets, as a share of those at full width."""
+    widths, counts = np.unique(reading_widths(X, grid), return_counts=True)
+    topped_up = -(-counts // batch_size) * batch_size  # every width's last batch is filled up
+    full = -(-len(X) // batch_size) * batch_size * X.shape[1]
+    return float((widths * topped_up).sum() / max(full, 1))
+
+
 @fill_shared_doc(embedding_dim=128, dropout=0.5, patience=5, learning_rate=0.001)
 class CNNClassifier(BaseTextClassifier):
     """Convolutional neural text classifier (the sentence CNN of Kim, 2014).
@@ -131,12 +141,14 @@ class CNNClassifier(BaseTextClassifier):
         prediction read at any width: buckets change the speed, not the
         model. Needs pre-padded ids (the tokenizer's default); post-padded
         ids are read whole. Off with ``balanced_batches``, whose batches mix
-        lengths. 'auto' turns it on when the buckets would skip at least a
-        third of the training id matrix (long-tailed lengths, where
-        ``max_len`` is far above most documents); below that, compiling one
-        step function per width (JAX) and topping up each width's last
-        batch cost about what the skipped padding saves. The choice made is
-        ``bucket_by_length_``.
+        lengths. 'auto' turns it on when an epoch in buckets would convolve
+        at most two thirds of the columns of an epoch at full width, counting
+        the rows that fill up each width's last batch (every batch has the
+        same size, so that JAX compiles one step function per width, not per
+        batch shape): long-tailed lengths, where ``max_len`` is far above
+        most documents, and enough documents per width. On a few hundred
+        documents the filled-up batches cost more than the padding. The
+        choice made is ``bucket_by_length_``.
 {shared_parameters}
 
     Attributes
@@ -170,6 +182,8 @@ class CNNClassifier(BaseTextClassifier):
     }
     # Few widths, so few step functions to compile; the output does not depend on the padding.
     _bucket_grid = "geometric"
+    # False rebuilds the network of 0.2.0 and earlier (benchmarks compare against it).
+    _padding_invariant = True
 
     def __init__(
         self,
@@ -224,8 +238,7 @@ class CNNClassifier(BaseTextClassifier):
     def _choose_reading_mode(self, X):
         wanted = self.bucket_by_length
         if wanted == "auto":
-            skipped = 1 - reading_widths(X, self._bucket_grid).sum() / max(X.size, 1)
-            wanted = bool(skipped >= _AUTO_BUCKETS_SKIPPED_SHARE)
+            wanted = bool(_bucketed_work(X, self._bucket_grid, self.batch_size_) <= _AUTO_BUCKETS_MAX_WORK)
         # Balanced batches mix lengths freely, so they are read at full width.
         self.bucket_by_length_ = bool(wanted) and not self.balanced_batches
 
@@ -240,5 +253,5 @@ class CNNClassifier(BaseTextClassifier):
             embedding_dim=meta["embedding_dim"], pretrained=meta["pretrained"], filters=self.filters,
             kernel_sizes=tuple(int(s) for s in self.kernel_sizes),
             spatial_dropout=self.spatial_dropout, dropout=self.dropout, dense_units=self.dense_units,
-            seed=meta["seed"],
+            padding_invariant=self._padding_invariant, seed=meta["seed"],
         )
