@@ -151,6 +151,20 @@ def run_fold(name, corpus, texts, y, groups, train, test, seed):
     return row
 
 
+def _key(row):
+    return row["corpus"], row["model"], row["fold"]
+
+
+def _save_row(row):
+    """Add a finished row to quality.json (re-read first, so runs of other models can share the file)."""
+    rows = json.loads(RAW.read_text())["rows"] if RAW.exists() else []
+    rows = [r for r in rows if _key(r) != _key(row)] + [row]
+    temporary = RAW.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({"rows": rows}, indent=1))
+    temporary.replace(RAW)
+    return rows
+
+
 def _commit():
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -196,7 +210,9 @@ def main():
         unknown = sorted(set(value) - set(known))
         if unknown:
             parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
-    rows = [] if args.fresh or not RAW.exists() else json.loads(RAW.read_text())["rows"]
+    if args.fresh and not args.table_only:
+        RAW.unlink(missing_ok=True)
+    rows = json.loads(RAW.read_text())["rows"] if RAW.exists() else []
     folds_per_corpus = {"mr": 10, "subj": 10, "trec6": TREC_SEEDS, "trec50": TREC_SEEDS, "nps_chat": 10,
                         "debian_sections": 5, "debtags": 5}
     if not args.table_only:
@@ -216,8 +232,7 @@ def main():
                     seed = fold if corpus in ("trec6", "trec50") else 0
                     row = run_fold(name, corpus, texts, y, groups, train, test, seed)
                     row.update(fold=fold, commit=commit)
-                    rows.append(row)
-                    RAW.write_text(json.dumps({"rows": rows}, indent=1))
+                    rows = _save_row(row)
                     print(f"{corpus} {name} fold {fold}: macro-F1 {row['macro_f1']:.3f} "
                           f"accuracy {row['accuracy']:.3f} fit {row['fit_seconds']:.1f} s", flush=True)
     commits = sorted({r.get("commit", "unknown") for r in rows})
