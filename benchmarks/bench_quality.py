@@ -235,6 +235,7 @@ def main():
                     rows = _save_row(row)
                     print(f"{corpus} {name} fold {fold}: macro-F1 {row['macro_f1']:.3f} "
                           f"accuracy {row['accuracy']:.3f} fit {row['fit_seconds']:.1f} s", flush=True)
+    rows = json.loads(RAW.read_text())["rows"] if RAW.exists() else rows
     commits = sorted({r.get("commit", "unknown") for r in rows})
     write_table(
         "quality", "Quality on the shared corpora: skltext models on their defaults against TF-IDF",
