@@ -160,3 +160,22 @@ def test_loss_object_must_match_the_head(corpora):
         tiny(CNNClassifier, loss=FocalLoss()).fit(X, y)
     model = tiny(CNNClassifier, loss=FocalLoss(gamma=1.0, multiclass=True), epochs=1).fit(X, y)
     assert model.model_.loss.gamma == 1.0
+
+
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_sigmoid_outputs_start_at_their_training_prior(model_class, target, corpora):
+    """Check that each sigmoid output's bias starts at the log prior odds of its label (softmax: zero)."""
+    X, y = corpora[target]
+    # A learning rate too small to move the weights leaves the initial biases in place.
+    model = tiny(model_class, epochs=1, learning_rate=1e-12, early_stopping=False).fit(X, y)
+    bias = model.model_.get_layer("output").get_weights()[1]
+    if target == "multiclass":
+        np.testing.assert_allclose(bias, 0.0, atol=1e-6)
+        return
+    positives = np.asarray(y)[:, None] == "pos" if target == "binary" else np.asarray(y)
+    prior = positives.mean(axis=0)
+    np.testing.assert_allclose(bias, np.log(prior / (1 - prior)), rtol=1e-4, atol=1e-6)
+    # The logit-adjusted loss adds the prior itself, so its outputs start at zero.
+    adjusted = tiny(model_class, epochs=1, learning_rate=1e-12, early_stopping=False,
+                    loss="logit_adjusted").fit(X, y)
+    np.testing.assert_allclose(adjusted.model_.get_layer("output").get_weights()[1], 0.0, atol=1e-6)

@@ -30,7 +30,7 @@ from ._epoch_scoring import EpochScoring, HoldoutPredictor, holdout_labels, reso
 from ._faults import guarded_fit, prediction_lock
 from ._feeding_steps import check_feeding_steps
 from ._heads import TargetEncoder, check_target
-from ._imbalance import build_loss, class_weight_per_row
+from ._imbalance import build_loss, class_weight_per_row, initial_output_bias
 from ._inputs import check_token_ids
 from ._length_buckets import LengthBuckets, predict_by_width
 from ._precision import check_dtype_policy, dtype_policy_scope
@@ -254,6 +254,7 @@ class BaseTextClassifier(KerasClassifier):
         self.target_encoder_ = TargetEncoder(self.target_type_, one_hot=one_hot).fit(y)
         vars(self).update(self.target_encoder_.get_metadata())
         self.feature_encoder_ = self.feature_encoder.fit(X)
+        self._output_bias = initial_output_bias(y, self.target_type_, self._compile_loss)
         self.model_ = self._build_keras_model()
         self._initialize_callbacks()
         return X, y
@@ -272,6 +273,9 @@ class BaseTextClassifier(KerasClassifier):
         }
         with dtype_policy_scope(check_dtype_policy(self.dtype_policy, estimator=type(self).__name__)):
             model = self._build_network(meta)
+        if self._output_bias is not None:
+            output = model.get_layer("output")
+            output.set_weights([output.get_weights()[0], self._output_bias])
         vars(self).pop("embedding_coverage_", None)
         if self.embeddings is not None:
             self._load_embeddings(model.get_layer("embedding"))

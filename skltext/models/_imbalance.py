@@ -11,7 +11,7 @@ from ..losses import ClassBalancedLoss, FocalLoss, LogitAdjustedLoss, TopKLoss, 
 from ..weights import compute_class_weights
 from ._heads import resolve_loss
 
-__all__ = ["IMBALANCE_LOSSES", "build_loss", "class_weight_per_row"]
+__all__ = ["IMBALANCE_LOSSES", "build_loss", "class_weight_per_row", "initial_output_bias"]
 
 # Loss name -> (class, settings accepted as loss__<name>, defaults).
 IMBALANCE_LOSSES = {
@@ -144,3 +144,35 @@ def class_weight_per_row(codes, classes, *, class_weight, mu):
     except ValueError as exc:
         raise ValueError(f"Invalid class_weight: {exc}") from None
     return weights[codes]
+
+
+def initial_output_bias(y, target_type, loss):
+    """Biases that start each sigmoid output at its training prior (Lin et al., 2017, section 4.1), or None.
+
+    With zero biases every label of a multi-label head starts at probability
+    0.5, and the first epochs go into pushing the many rare labels down, in
+    which they can stay for good; starting at the log prior odds skips that.
+    Softmax heads keep zero biases, and so does the logit-adjusted loss,
+    which adds the prior itself.
+
+    Parameters
+    ----------
+    y : ndarray
+        The validated training target.
+    target_type : {'binary', 'multiclass', 'multilabel-indicator'}
+    loss : object
+        The loss to compile.
+
+    Returns
+    -------
+    bias : ndarray of shape (n_outputs,) or None
+    """
+    if target_type == "multiclass" or isinstance(loss, LogitAdjustedLoss):
+        return None
+    if target_type == "binary":
+        classes = np.unique(y)
+        positives = np.asarray(y == classes[-1], dtype=float)[:, None]
+    else:
+        positives = np.asarray(y, dtype=float)
+    prior = np.clip(positives.mean(axis=0), 0.5 / len(y), 1 - 0.5 / len(y))
+    return np.log(prior / (1 - prior)).astype("float32")
