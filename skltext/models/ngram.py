@@ -204,8 +204,11 @@ class NgramClassifier(BaseTextClassifier):
     def ngram_encoder_(self):
         return self.feature_encoder_
 
-    def _choose_reading_mode(self, n_samples):
-        # An average does not depend on the padding, and skipping it is free at any size;
+    # Widths doubling from 8: few batch shapes to compile, at most a quarter of a row padding.
+    _bucket_grid = "geometric"
+
+    def _choose_reading_mode(self, X):
+        # An average does not depend on the padding, and skipping it costs nothing at any size;
         # balanced batches mix lengths freely, so they are read at full width.
         self.bucket_by_length_ = not self.balanced_batches
 
