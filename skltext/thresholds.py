@@ -338,6 +338,20 @@ def _offset_sweep(scores, codes, offsets, k, metric, classes, y_labels, max_cand
     return candidates, values, current
 
 
+# Strengths of post-hoc logit adjustment tried by class_adjustment='prior'.
+_PRIOR_TAUS = np.linspace(0.0, 2.0, 21)
+
+
+def _tune_prior_offsets(scores, codes, metric, classes, y_labels):
+    """Offsets ``-tau * log(prior)`` with the ``tau`` of the grid that scores best (the smallest on ties)."""
+    counts = np.bincount(codes, minlength=len(classes)).astype(float)
+    # A class absent from the out-of-fold rows gets half a document's share.
+    log_prior = np.log(np.maximum(counts, 0.5) / len(codes))
+    values = np.array([metric(y_labels, classes[(scores - tau * log_prior).argmax(axis=1)]) for tau in _PRIOR_TAUS])
+    best = _PRIOR_TAUS[int(np.argmax(values))]
+    return -best * log_prior, {"tau": (_PRIOR_TAUS, values)}, 1
+
+
 def _tune_offsets(scores, codes, metric, classes, y_labels, max_iter, max_candidates):
     """Coordinate ascent of the metric over per-class offsets added to ``scores``.
 
@@ -511,7 +525,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         metric (micro-F1 with the default ``scoring``); labels held by
         ``min_score`` are not moved. Needs a count-based ``scoring``
         (F-beta, precision, recall or Jaccard).
-    class_adjustment : {'auto', 'offset', 'weight'}, default='auto'
+    class_adjustment : {'auto', 'offset', 'weight', 'prior'}, default='auto'
         Multi-class only: add a per-class offset to the scores
         (``argmax(scores + class_offsets_)``) or multiply them by a per-class
         weight (``argmax(scores * class_weights_)``, for non-negative scores
@@ -519,7 +533,13 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         'auto' uses weights for ``predict_proba`` and offsets for
         ``decision_function``: rescaling probabilities by class is the
         classical prior-shift correction, and it beat additive offsets on
-        the multi-class benchmarks.
+        the multi-class benchmarks. 'prior' is post-hoc logit adjustment
+        (Menon et al., 2021): the offsets are ``-tau * log(prior)`` with the
+        class shares of the training data and one ``tau`` in [0, 2] tuned
+        on the out-of-fold scores (``prior_tau_``), one number instead of
+        one per class, which rare classes with few out-of-fold documents
+        cannot overfit. Offsets apply to log-probabilities with
+        ``predict_proba``, to the scores themselves otherwise.
     response_method : {'auto', 'predict_proba', 'decision_function'}, default='auto'
         Scores to threshold; 'auto' uses ``predict_proba`` when the
         estimator has it, else ``decision_function``.
@@ -588,7 +608,10 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Multi-label only: each label's out-of-fold ``scoring`` at its
         threshold.
     class_adjustment_ : {'offset', 'weight'}
-        Multi-class only: the adjustment used (see ``class_adjustment``).
+        Multi-class only: how the offsets apply (see ``class_adjustment``;
+        'prior' applies as 'weight' with ``predict_proba``, else as 'offset').
+    prior_tau_ : float
+        Multi-class, with ``class_adjustment='prior'`` only: the tuned ``tau``.
     class_offsets_ : ndarray of shape (n_classes,)
         Multi-class only: the offsets added to the scores (to their
         logarithms when ``class_adjustment_`` is 'weight').
@@ -610,7 +633,8 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         values)`` of ascending thresholds (offsets, for multi-class) and the
         out-of-fold metric at each, with the other labels' or classes'
         settings at their final values; thinned to ``max_candidates``
-        points. See :meth:`plot_curves`.
+        points. With ``class_adjustment='prior'``, one curve, keyed 'tau',
+        of the metric against ``tau``. See :meth:`plot_curves`.
     oof_scores_ : ndarray of shape (n_oof,) or (n_oof, n_outputs)
         The out-of-fold scores the rule was chosen on (the scores of ``X``
         itself with ``cv='prefit'``).
@@ -660,7 +684,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "estimator": [HasMethods(["fit", "predict_proba"]), HasMethods(["fit", "decision_function"])],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "objective": [StrOptions({"micro", "macro"}), None],
-        "class_adjustment": [StrOptions({"auto", "offset", "weight"})],
+        "class_adjustment": [StrOptions({"auto", "offset", "weight", "prior"})],
         "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
         "cv": ["cv_object", StrOptions({"prefit"}), Interval(RealNotInt, 0.0, 1.0, closed="neither")],
         "refit": ["boolean"],
@@ -920,13 +944,19 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _fit_multiclass(self, y, classes, metric):
         codes = np.searchsorted(classes, y)
         scores = self.oof_scores_
+        vars(self).pop("prior_tau_", None)
         self.class_adjustment_ = self.class_adjustment
-        if self.class_adjustment == "auto":
+        if self.class_adjustment in ("auto", "prior"):
             self.class_adjustment_ = "weight" if self.response_method_ == "predict_proba" else "offset"
         if self.class_adjustment_ == "weight":
             scores = self._log(scores)
-        offsets, curves, n_iter = _tune_offsets(scores, codes, metric, classes, y, self.max_iter,
-                                                self.max_candidates)
+        if self.class_adjustment == "prior":
+            offsets, curves, n_iter = _tune_prior_offsets(scores, codes, metric, classes, y)
+            taus, values = curves["tau"]
+            self.prior_tau_ = float(taus[np.argmax(values)])
+        else:
+            offsets, curves, n_iter = _tune_offsets(scores, codes, metric, classes, y, self.max_iter,
+                                                    self.max_candidates)
         self.class_offsets_ = offsets
         if self.class_adjustment_ == "weight":
             self.class_weights_ = np.exp(offsets)
@@ -1058,7 +1088,8 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             cutoffs, values = self.curves_[key]
             (line,) = ax.plot(cutoffs, values, label=str(key))
             ax.plot(cutoffs[np.argmax(values)], np.max(values), "o", color=line.get_color())
-        ax.set_xlabel("class offset" if self.target_type_ == "multiclass" else "threshold")
+        xlabel = "class offset" if self.target_type_ == "multiclass" else "threshold"
+        ax.set_xlabel("tau" if getattr(self, "prior_tau_", None) is not None else xlabel)
         ax.set_ylabel("out-of-fold score")
         ax.legend()
         return ax

@@ -554,3 +554,23 @@ def test_multiclass_fold_that_sees_two_classes(estimator):
     model = ThresholdOptimizer(estimator, cv=3).fit(X, y)
     assert model.oof_scores_.shape == (61, 3) and np.isfinite(model.oof_scores_).all()
     assert set(model.predict(X)) <= {"a", "b", "c"}
+
+
+@pytest.mark.parametrize("estimator", [LogisticRegression(max_iter=1000), LinearSVC()], ids=["proba", "decision"])
+def test_prior_adjustment_tunes_one_tau_over_the_log_prior(estimator):
+    """Check class_adjustment='prior': offsets are -tau * log(class share), tau picked on out-of-fold scores."""
+    X, y = make_classification(600, n_classes=4, n_informative=6, weights=[0.7, 0.2, 0.07, 0.03],
+                               class_sep=0.6, random_state=0)
+    tuned = ThresholdOptimizer(estimator, class_adjustment="prior", cv=3, random_state=0).fit(X, y)
+    assert 0.0 <= tuned.prior_tau_ <= 2.0
+    prior = np.bincount(y[tuned.oof_indices_]) / len(tuned.oof_indices_)
+    np.testing.assert_allclose(tuned.class_offsets_, -tuned.prior_tau_ * np.log(prior), atol=1e-12)
+    taus, values = tuned.curves_["tau"]
+    assert tuned.best_score_ == pytest.approx(values.max()) and tuned.best_score_ >= tuned.default_score_
+    proba_path = hasattr(estimator, "predict_proba")
+    assert tuned.class_adjustment_ == ("weight" if proba_path else "offset")
+    scores = tuned.estimator_.predict_proba(X) if proba_path else tuned.estimator_.decision_function(X)
+    scores = np.log(scores) if proba_path else scores
+    np.testing.assert_array_equal(tuned.predict(X), tuned.classes_[(scores + tuned.class_offsets_).argmax(axis=1)])
+    # Refitting with per-class offsets forgets tau.
+    assert not hasattr(tuned.set_params(class_adjustment="auto").fit(X, y), "prior_tau_")
