@@ -42,7 +42,6 @@ from _common import RESULTS, data_dir, write_table
 from skltext import ThresholdOptimizer
 from skltext.compare import make_model, pr_auc_score
 from skltext.datasets import load_jsonl_corpus
-from skltext.ensemble import DeepLinearClassifier
 
 RAW = RESULTS / "quality.json"
 TREC_SEEDS = 5
@@ -85,10 +84,7 @@ def load(folder, corpus):
 
 
 def build(name, target_type, seed):
-    """An unfitted model by name; every model gets the fold's seed."""
-    if name == "ngram+tfidf-lr":
-        deep = make_model("ngram", target_type=target_type, random_state=seed)
-        return DeepLinearClassifier(deep, random_state=seed)
+    """An unfitted model by name (``skltext compare``'s); every model gets the fold's seed."""
     return make_model(name, target_type=target_type, random_state=seed)
 
 

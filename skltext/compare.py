@@ -49,11 +49,13 @@ __all__ = [
     "pr_auc_score",
 ]
 
-MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm", "ngram")
+MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm", "ngram", "ngram+tfidf-lr")
 IMBALANCE_REMEDIES = ("none", "class_weight", "focal", "oversample")
 # Deep models: class names in skltext.models, imported only when one is made, so that `skltext compare`
 # checks its arguments without loading Keras.
 _DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier", "ngram": "NgramClassifier"}
+# Soft votes of a deep and a linear model (DeepLinearClassifier): name -> (deep model, linear model).
+_COMBINATIONS = {"ngram+tfidf-lr": ("ngram", "tfidf-lr")}
 # Column titles of the results table.
 _TITLES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
            "fit_time": "fit s", "predict_time": "predict s"}
@@ -225,6 +227,10 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
       and :class:`~skltext.CNNClassifier` / :class:`~skltext.LSTMClassifier`
       / :class:`~skltext.NgramClassifier` with their defaults (early
       stopping on).
+    - ``'ngram+tfidf-lr'``: :class:`~skltext.DeepLinearClassifier`, the
+      soft vote of ``'ngram'`` and ``'tfidf-lr'`` (each with the imbalance
+      remedy); ``params`` are its own (``deep_weight``) or nested
+      (``deep__classifier__epochs``).
 
     For multi-label targets the linear models are wrapped in
     ``OneVsRestClassifier``. Steps are named ``'tfidf'`` or ``'tokenizer'``,
@@ -232,7 +238,7 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
 
     Parameters
     ----------
-    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm', 'ngram'}
+    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm', 'ngram', 'ngram+tfidf-lr'}
         The model.
     target_type : {'binary', 'multiclass', 'multilabel-indicator'}
         The target it will be fitted on.
@@ -274,6 +280,9 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
         raise ValueError(f"Unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}.")
     if imbalance not in IMBALANCE_REMEDIES:
         raise ValueError(f"Unknown imbalance remedy {imbalance!r}; choose from {', '.join(IMBALANCE_REMEDIES)}.")
+    if name in _COMBINATIONS:
+        return _make_combination(name, target_type=target_type, imbalance=imbalance, random_state=random_state,
+                                 params=params)
     multilabel = target_type == "multilabel-indicator"
     if name in _DEEP:
         front = ("tokenizer", TextTokenizer(max_len="auto"))
@@ -315,6 +324,20 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
     except ValueError as exc:
         raise ValueError(f"Model {name!r}: {exc}") from None
     return pipeline
+
+
+def _make_combination(name, *, target_type, imbalance, random_state, params):
+    """A DeepLinearClassifier of two named models, each with the imbalance remedy."""
+    from .ensemble import DeepLinearClassifier
+
+    deep, linear = (make_model(part, target_type=target_type, imbalance=imbalance, random_state=random_state)
+                    for part in _COMBINATIONS[name])
+    model = DeepLinearClassifier(deep, linear, random_state=random_state)
+    try:
+        model.set_params(**(params or {}))
+    except ValueError as exc:
+        raise ValueError(f"Model {name!r}: {exc}") from None
+    return model
 
 
 def make_cv(target_type, *, n_splits=5, grouped=False, random_state=None):
@@ -557,6 +580,9 @@ def _resolve_models(models, target_type, imbalance, tune_thresholds, threshold_c
 def _describe_remedy(pipeline, imbalance):
     if imbalance == "none":
         return "none"
+    if hasattr(pipeline, "deep") and hasattr(pipeline, "linear"):  # a DeepLinearClassifier
+        return f"deep model: {_describe_remedy(pipeline.deep, imbalance)}; linear model: " \
+               f"{_describe_remedy(pipeline.linear, imbalance)}"
     if imbalance == "oversample":
         return f"{type(pipeline.named_steps['oversample']).__name__} on the training folds"
     classifier = _classifier_step(pipeline)

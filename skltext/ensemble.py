@@ -4,43 +4,13 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from .models import NgramClassifier
 from .models._heads import check_target
-from .text import TextTokenizer
 
-__all__ = ["DeepLinearClassifier", "make_linear_baseline"]
-
-
-def make_linear_baseline(*, multilabel=False, random_state=None):
-    """TF-IDF of words and word pairs (sublinear term frequencies) and logistic regression (C=10).
-
-    Parameters
-    ----------
-    multilabel : bool, default=False
-        Wrap the logistic regression in ``OneVsRestClassifier`` for 0/1
-        indicator targets.
-    random_state : int or None, default=None
-        Seed of the solver.
-
-    Returns
-    -------
-    pipeline : sklearn.pipeline.Pipeline
-        Steps ``'tfidf'`` and ``'classifier'``.
-    """
-    # C=10 suits TF-IDF features better than 1; saga does not slow down under thread contention.
-    classifier = LogisticRegression(C=10.0, solver="saga", max_iter=1000, random_state=random_state)
-    if multilabel:
-        classifier = OneVsRestClassifier(classifier)
-    return Pipeline([("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))),
-                     ("classifier", classifier)])
+__all__ = ["DeepLinearClassifier"]
 
 
 class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
@@ -61,8 +31,9 @@ class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
         NgramClassifier(random_state=random_state))``.
     linear : estimator, default=None
         A classifier with ``predict_proba`` that takes raw documents. None
-        takes :func:`make_linear_baseline` (TF-IDF of words and word pairs,
-        logistic regression; one-vs-rest for multi-label targets).
+        takes ``skltext compare``'s 'tfidf-lr' (TF-IDF of words and word
+        pairs with sublinear term frequencies, logistic regression with
+        ``C=10``; one-vs-rest for multi-label targets).
     deep_weight : float in [0, 1], default=0.5
         Weight of the deep model's probabilities; the linear model's get
         ``1 - deep_weight``.
@@ -128,11 +99,13 @@ class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
         """
         y, self.target_type_ = check_target(y, name=type(self).__name__)
         multilabel = self.target_type_ == "multilabel-indicator"
-        deep = self.deep if self.deep is not None else Pipeline(
-            [("tokenizer", TextTokenizer(max_len="auto")),
-             ("classifier", NgramClassifier(random_state=self.random_state))])
-        linear = self.linear if self.linear is not None else make_linear_baseline(
-            multilabel=multilabel, random_state=self.random_state)
+        from .compare import make_model
+
+        # The defaults are skltext compare's 'ngram' and 'tfidf-lr' models.
+        deep = self.deep if self.deep is not None else make_model(
+            "ngram", target_type=self.target_type_, random_state=self.random_state)
+        linear = self.linear if self.linear is not None else make_model(
+            "tfidf-lr", target_type=self.target_type_, random_state=self.random_state)
         self.deep_ = clone(deep).fit(X, y)
         self.linear_ = clone(linear).fit(X, y)
         if multilabel:

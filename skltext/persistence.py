@@ -51,6 +51,7 @@ _ALLOWED_CLASSES = frozenset({
     "skltext.models.cnn.CNNClassifier",
     "skltext.models.ngram.NgramClassifier",
     "skltext.models._ngrams.NgramEncoder",
+    "skltext.ensemble.DeepLinearClassifier",
     "skltext.models._heads.TargetEncoder",
     "skltext.text.TextTokenizer",
     "skltext.thresholds.ThresholdOptimizer",

@@ -9,7 +9,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from skltext import NgramClassifier, TextTokenizer, ThresholdOptimizer
-from skltext.ensemble import DeepLinearClassifier, make_linear_baseline
+from skltext.compare import make_model
+from skltext.ensemble import DeepLinearClassifier
 
 pytestmark = pytest.mark.estimator
 
@@ -25,7 +26,8 @@ def test_probabilities_are_the_weighted_average_of_both_models(corpus, request):
     multilabel = np.ndim(y) == 2
     model = DeepLinearClassifier(_deep(), deep_weight=0.3, random_state=0).fit(texts, y)
     deep = clone(_deep()).fit(texts, y)
-    linear = make_linear_baseline(multilabel=multilabel, random_state=0).fit(texts, y)
+    target_type = "multilabel-indicator" if multilabel else ("binary" if len(np.unique(y)) == 2 else "multiclass")
+    linear = make_model("tfidf-lr", target_type=target_type, random_state=0).fit(texts, y)
     expected = 0.3 * deep.predict_proba(texts) + 0.7 * linear.predict_proba(texts)
     np.testing.assert_allclose(model.predict_proba(texts), expected, rtol=1e-5, atol=1e-6)
     predicted = model.predict(texts)
@@ -55,3 +57,15 @@ def test_linear_model_without_probabilities_is_refused(binary_corpus):
     texts, y = binary_corpus
     with pytest.raises(ValueError, match="linear"):
         DeepLinearClassifier(_deep(), make_pipeline(TfidfVectorizer(), LinearSVC())).fit(texts, y)
+
+
+def test_compare_knows_the_combination(multiclass_corpus):
+    """Check that 'ngram+tfidf-lr' is a compare model with the remedy on both sides and nested params."""
+    model = make_model("ngram+tfidf-lr", target_type="multiclass", imbalance="class_weight", random_state=0,
+                       params={"deep_weight": 0.3, "deep__classifier__epochs": 2})
+    assert isinstance(model, DeepLinearClassifier) and model.deep_weight == 0.3
+    assert model.deep.named_steps["classifier"].epochs == 2
+    assert model.deep.named_steps["classifier"].class_weight == "balanced_log"
+    assert model.linear.named_steps["classifier"].class_weight == "balanced"
+    with pytest.raises(ValueError, match="ngram\\+tfidf-lr"):
+        make_model("ngram+tfidf-lr", target_type="multiclass", params={"no_such": 1})

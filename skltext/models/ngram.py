@@ -158,10 +158,12 @@ class NgramClassifier(BaseTextClassifier):
         early_stopping=True,
         validation_fraction=0.1,
         patience=3,
+        scoring="loss",
         callbacks=None,
         warm_start=False,
         random_state=None,
         verbose=0,
+        dtype_policy=None,
         **routed_params,
     ):
         super().__init__(
@@ -171,8 +173,8 @@ class NgramClassifier(BaseTextClassifier):
             class_weight=class_weight, class_weight_mu=class_weight_mu,
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
             early_stopping=early_stopping, validation_fraction=validation_fraction,
-            patience=patience, callbacks=callbacks, warm_start=warm_start,
-            random_state=random_state, verbose=verbose, **routed_params,
+            patience=patience, scoring=scoring, callbacks=callbacks, warm_start=warm_start,
+            random_state=random_state, verbose=verbose, dtype_policy=dtype_policy, **routed_params,
         )
         self.ngram_range = ngram_range
         self.min_ngram_count = min_ngram_count
