@@ -65,6 +65,15 @@ def test_encoder_bigrams_only_and_trigrams():
 def test_encoder_max_ngrams_keeps_the_most_frequent():
     encoder = NgramEncoder(ngram_range=(1, 2), min_count=1, max_ngrams=1).fit(IDS)
     assert encoder.ngram_keys_[0].tolist() == [2 * 8 + 3]
+    # Words only: nothing to count or cut.
+    words = NgramEncoder(ngram_range=(1, 1), max_ngrams=1).fit(IDS)
+    assert words.n_ids_ == 8
+    np.testing.assert_array_equal(words.transform(IDS), IDS)
+
+
+def test_encoder_refuses_ids_too_large_to_number_ngrams():
+    with pytest.raises(ValueError, match="max_words"):
+        NgramEncoder(ngram_range=(1, 3)).fit(np.array([[0, 2, 3_000_000]]))
 
 
 @pytest.mark.estimator

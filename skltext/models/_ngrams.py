@@ -87,6 +87,9 @@ class NgramEncoder(TransformerMixin, BaseEstimator):
         """
         X = np.asarray(X)
         self.n_word_ids_ = max(int(X.max(initial=OOV_ID)) + 1, OOV_ID + 1)
+        if self.n_word_ids_ ** self.ngram_range[1] > np.iinfo(np.int64).max:
+            raise ValueError(f"{self.n_word_ids_} word ids are too many to number runs of {self.ngram_range[1]} "
+                             "words; limit the vocabulary (TextTokenizer(max_words=...)) or use shorter n-grams.")
         kept = []
         for n in range(max(2, self.ngram_range[0]), self.ngram_range[1] + 1):
             keys = _ngram_keys(X, n, self.n_word_ids_)
@@ -95,7 +98,7 @@ class NgramEncoder(TransformerMixin, BaseEstimator):
             keys[:, 1:][keys[:, 1:] == keys[:, :-1]] = -1
             values, counts = np.unique(keys[keys >= 0], return_counts=True)
             kept.append((values[counts >= self.min_count], counts[counts >= self.min_count]))
-        if self.max_ngrams is not None:
+        if self.max_ngrams is not None and kept:
             # The most frequent n-grams over all lengths; ties go to shorter n-grams, then smaller keys.
             counts = np.concatenate([counts for _, counts in kept])
             lengths = np.concatenate([np.full(len(values), i) for i, (values, _) in enumerate(kept)])
