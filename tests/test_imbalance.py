@@ -175,7 +175,8 @@ def test_sigmoid_outputs_start_at_their_training_prior(model_class, target, corp
     positives = np.asarray(y)[:, None] == "pos" if target == "binary" else np.asarray(y)
     prior = positives.mean(axis=0)
     np.testing.assert_allclose(bias, np.log(prior / (1 - prior)), rtol=1e-4, atol=1e-6)
-    # The logit-adjusted loss adds the prior itself, so its outputs start at zero.
-    adjusted = tiny(model_class, epochs=1, learning_rate=1e-12, early_stopping=False,
-                    loss="logit_adjusted").fit(X, y)
-    np.testing.assert_allclose(adjusted.model_.get_layer("output").get_weights()[1], 0.0, atol=1e-6)
+    # The logit-adjusted loss adds the prior itself, and re-weighted classes have another prior:
+    # those outputs start at zero.
+    for settings in ({"loss": "logit_adjusted"}, {"class_weight": "balanced"}, {"balanced_batches": True}):
+        other = tiny(model_class, epochs=1, learning_rate=1e-12, early_stopping=False, **settings).fit(X, y)
+        np.testing.assert_allclose(other.model_.get_layer("output").get_weights()[1], 0.0, atol=1e-6)

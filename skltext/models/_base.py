@@ -36,8 +36,8 @@ from ._length_buckets import LengthBuckets, predict_by_width
 from ._precision import check_dtype_policy, dtype_policy_scope
 from ._scalars import python_scalars
 from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
-from ._validation_split import stratified_holdout
 from ._tracing import expect_tracing
+from ._validation_split import stratified_holdout
 
 __all__ = ["BaseTextClassifier", "auto_batch_size", "fill_shared_doc"]
 
@@ -254,7 +254,8 @@ class BaseTextClassifier(KerasClassifier):
         self.target_encoder_ = TargetEncoder(self.target_type_, one_hot=one_hot).fit(y)
         vars(self).update(self.target_encoder_.get_metadata())
         self.feature_encoder_ = self.feature_encoder.fit(X)
-        self._output_bias = initial_output_bias(y, self.target_type_, self._compile_loss)
+        self._output_bias = initial_output_bias(y, self.target_type_, self._compile_loss,
+                                                reweighted=self.class_weight is not None or self.balanced_batches)
         self.model_ = self._build_keras_model()
         self._initialize_callbacks()
         return X, y
@@ -485,11 +486,11 @@ class BaseTextClassifier(KerasClassifier):
             def predict_batch(x):
                 return self.model_.predict(x, batch_size=len(x), **predict_args)
         else:
+            self.model_.make_predict_function()
+            expect_tracing(self.model_)  # one trace per fold's model and batch shape is expected
             predict_batch = self.model_.predict_on_batch
         return predict_by_width(predict_batch, X, batch_size=batch_size, bucketed=self._reads_in_length_buckets(),
                                 grid=self._bucket_grid)
-            self.model_.make_predict_function()
-            expect_tracing(self.model_)  # one trace per fold's model and batch shape is expected
 
     def predict_proba(self, X):
         """Probability estimates, shaped as scikit-learn expects.

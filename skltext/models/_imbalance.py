@@ -146,14 +146,16 @@ def class_weight_per_row(codes, classes, *, class_weight, mu):
     return weights[codes]
 
 
-def initial_output_bias(y, target_type, loss):
+def initial_output_bias(y, target_type, loss, *, reweighted):
     """Biases that start each sigmoid output at its training prior (Lin et al., 2017, section 4.1), or None.
 
     With zero biases every label of a multi-label head starts at probability
     0.5, and the first epochs go into pushing the many rare labels down, in
     which they can stay for good; starting at the log prior odds skips that.
-    Softmax heads keep zero biases, and so does the logit-adjusted loss,
-    which adds the prior itself.
+    It only holds where training sees the data's own class balance: softmax
+    heads keep zero biases, and so do re-weighted classes (class weights,
+    balanced batches, the class-balanced loss), whose effective prior is
+    not the data's, and the logit-adjusted loss, which adds the prior itself.
 
     Parameters
     ----------
@@ -162,12 +164,15 @@ def initial_output_bias(y, target_type, loss):
     target_type : {'binary', 'multiclass', 'multilabel-indicator'}
     loss : object
         The loss to compile.
+    reweighted : bool
+        Whether class weights or balanced batches change the classes' balance.
 
     Returns
     -------
     bias : ndarray of shape (n_outputs,) or None
     """
-    if target_type == "multiclass" or isinstance(loss, LogitAdjustedLoss):
+    if (target_type == "multiclass" or reweighted
+            or isinstance(loss, (LogitAdjustedLoss, ClassBalancedLoss, WeightedCrossentropy))):
         return None
     if target_type == "binary":
         classes = np.unique(y)
