@@ -111,6 +111,9 @@ class NgramClassifier(BaseTextClassifier):
     ngram_encoder_ : NgramEncoder
         The n-gram table learnt in ``fit``; ``ngram_encoder_.n_ids_`` is the
         number of embedding rows.
+    bucket_by_length_ : bool
+        Whether the last ``fit`` read documents in length buckets (always,
+        except with ``balanced_batches``, whose batches mix lengths).
 
     See Also
     --------
@@ -206,7 +209,7 @@ class NgramClassifier(BaseTextClassifier):
     def ngram_encoder_(self):
         return self.feature_encoder_
 
-    # Widths doubling from 8: few batch shapes to compile, at most a quarter of a row padding.
+    # The CNN's coarser reading widths: few batch shapes to compile.
     _bucket_grid = "geometric"
 
     def _choose_reading_mode(self, X):
