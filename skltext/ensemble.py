@@ -17,10 +17,11 @@ class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
     """Soft vote of a deep text model and a linear model on TF-IDF n-grams.
 
     Both models are fitted on the raw documents; the probabilities of the
-    combination are their weighted average. The two make different errors
-    (a network reads word order and learns word similarities, the linear
-    model weighs every n-gram by itself), so the average is often better
-    than either; benchmarks/results/quality.md has the measurements.
+    combination are their weighted average. Where the two make different
+    errors (a network learns word similarities, the linear model weighs
+    every n-gram by itself), the average can beat both; ``skltext compare``
+    tells whether it does on your data, and benchmarks/results/quality.md
+    has the measurements on the shared corpora.
 
     Parameters
     ----------
