@@ -35,7 +35,7 @@ def main():
     train, test = next(GroupKFold(5).split(texts, Y, np.asarray(corpus["groups"], dtype=object)))
     prior_bias = base.initial_output_bias
     rows = []
-    for name, bias in (("zero biases (before)", lambda *args: None), ("log prior odds (default)", prior_bias)):
+    for name, bias in (("zero biases (before)", lambda *args, **kwargs: None), ("log prior odds (default)", prior_bias)):
         base.initial_output_bias = bias
         model = make_model("ngram", target_type="multilabel-indicator", random_state=0)
         start = time.perf_counter()
