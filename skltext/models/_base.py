@@ -647,7 +647,7 @@ default='auto'
         epoch faster (see benchmarks/results/speed.md). The value used is
         ``batch_size_``.
         Prediction runs in batches of 1024 (``predict__batch_size`` changes it).
-    epochs : int, default=20
+    epochs : int, default={epochs}
         Maximum number of passes over the training data.
     early_stopping : bool, default=True
         Hold out a stratified ``validation_fraction`` of the training data and
