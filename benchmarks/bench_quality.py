@@ -83,11 +83,6 @@ def load(folder, corpus):
     return texts, y, groups, folds
 
 
-def build(name, target_type, seed):
-    """An unfitted model by name (``skltext compare``'s); every model gets the fold's seed."""
-    return make_model(name, target_type=target_type, random_state=seed)
-
-
 def _scores(model, X, classes, target_type):
     """Per-class scores with one column per corpus class (a training fold may miss a rare class)."""
     if hasattr(model, "predict_proba"):
@@ -118,7 +113,8 @@ def _epochs(model):
 def run_fold(name, corpus, texts, y, groups, train, test, seed):
     """Fit one model on one fold and score it on the test part."""
     target_type = "multilabel-indicator" if y.ndim == 2 else ("binary" if len(np.unique(y)) == 2 else "multiclass")
-    model = build(name, target_type, seed)
+    # Every model is skltext compare's, with the fold's seed.
+    model = make_model(name, target_type=target_type, random_state=seed)
     fit_params = {}
     if corpus == "debtags":
         model = ThresholdOptimizer(model, cv=GroupKFold(3), random_state=seed)

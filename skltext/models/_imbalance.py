@@ -174,10 +174,6 @@ def initial_output_bias(y, target_type, loss, *, reweighted):
     if (target_type == "multiclass" or reweighted
             or isinstance(loss, (LogitAdjustedLoss, ClassBalancedLoss, WeightedCrossentropy))):
         return None
-    if target_type == "binary":
-        classes = np.unique(y)
-        positives = np.asarray(y == classes[-1], dtype=float)[:, None]
-    else:
-        positives = np.asarray(y, dtype=float)
-    prior = np.clip(positives.mean(axis=0), 0.5 / len(y), 1 - 0.5 / len(y))
+    classes = np.unique(y) if target_type == "binary" else np.arange(np.shape(y)[1])
+    prior = np.asarray(_class_prior(y, target_type, classes))
     return np.log(prior / (1 - prior)).astype("float32")
