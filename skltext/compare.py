@@ -7,34 +7,35 @@ scikit-learn or imbalanced-learn pipeline, so every preprocessing step is
 learnt on the training folds only. It keeps each fold's scores and times,
 the out-of-fold predictions and scores of every row (for per-class reports,
 confusion matrices and precision-recall curves) and the fitted models (for
-their training curves), all from one fit per model and fold. ``skltext
-compare`` is a command-line front end to it.
+their training curves), all from one fit and one scoring pass per model and
+fold. The metrics live in :mod:`skltext.metrics`, the results table and the
+report in :mod:`skltext.report`; ``skltext compare`` is a command-line front
+end to it.
 """
 
-import importlib
-import time
 import warnings
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
-from imblearn.over_sampling import RandomOverSampler
-from imblearn.pipeline import Pipeline as ImbPipeline
-from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, average_precision_score, classification_report, f1_score
-from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, StratifiedKFold
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
+from sklearn.metrics import classification_report
+from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.svm import LinearSVC
 from sklearn.utils.multiclass import type_of_target
 
 from ._label_lists import is_label_lists
-from .model_selection import MultilabelStratifiedKFold
-from .sampling import MultilabelRandomOverSampler
-from .text import TextTokenizer
+from ._out_of_fold import fit_and_score_folds
+from ._recipes import (
+    DEEP_MODEL_NAMES,
+    IMBALANCE_REMEDIES,
+    LINEAR_MODEL_NAMES,
+    MODEL_NAMES,
+    describe_remedy,
+    make_cv,
+    make_model,
+)
+from .metrics import fold_metrics, make_scorers, metric_names, pr_auc_score
 from .thresholds import ThresholdOptimizer
 
 __all__ = [
@@ -45,20 +46,10 @@ __all__ = [
     "compare_models",
     "make_cv",
     "make_model",
+    # Re-exported from skltext.metrics; compare was their first home.
     "make_scorers",
     "pr_auc_score",
 ]
-
-MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm", "ngram", "ngram+tfidf-lr")
-IMBALANCE_REMEDIES = ("none", "class_weight", "focal", "oversample")
-# Deep models: class names in skltext.models, imported only when one is made, so that `skltext compare`
-# checks its arguments without loading Keras.
-_DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier", "ngram": "NgramClassifier"}
-# Soft votes of a deep and a linear model (DeepLinearClassifier): name -> (deep model, linear model).
-_COMBINATIONS = {"ngram+tfidf-lr": ("ngram", "tfidf-lr")}
-# Column titles of the results table.
-_TITLES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
-           "fit_time": "fit s", "predict_time": "predict s"}
 
 
 # ------------------------------------------------------------------------ targets
@@ -92,294 +83,6 @@ def _encode_target(y, label_names=None):
         raise ValueError(f"y has a single class ({classes[0]!r}, {counts[0]} rows); a classifier needs at "
                          "least two.")
     return y, target_type, classes
-
-
-# ------------------------------------------------------------------------ metrics
-
-
-def _score_matrix(estimator, X, target_type):
-    """Per-class (per-label) scores, shape (n_samples, len(estimator.classes_)): probabilities, else decisions."""
-    if hasattr(estimator, "predict_proba"):
-        scores = np.asarray(estimator.predict_proba(X), dtype=float)
-    else:
-        scores = np.asarray(estimator.decision_function(X), dtype=float)
-        if scores.ndim == 1 and target_type != "multilabel-indicator":
-            # One score for the second class: the estimator saw two classes in fit. That also
-            # happens on a multi-class target, in a training fold without its rarest class.
-            scores = np.column_stack([-scores, scores])
-    return scores
-
-
-def pr_auc_score(y_true, y_score, *, classes=None):
-    """Area under the precision-recall curve (average precision), macro-averaged one-vs-rest.
-
-    Each class (binary and multi-class targets: both classes of a binary
-    target count) or label (multi-label 0/1 targets) is scored as its own
-    binary problem on its column of ``y_score``; classes without a positive
-    row in ``y_true`` are left out, since their average precision is
-    undefined.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
-        Class labels, or a 0/1 indicator matrix.
-    y_score : array-like of shape (n_samples, n_classes)
-        Scores (probabilities or decision values) of each class or label,
-        columns in the order of ``classes``.
-    classes : array-like of shape (n_classes,), default=None
-        The class of each column (ignored for multi-label targets); None
-        means ``np.unique(y_true)``.
-
-    Returns
-    -------
-    score : float
-        Mean average precision over the classes present in ``y_true``.
-
-    Examples
-    --------
-    >>> from skltext.compare import pr_auc_score
-    >>> pr_auc_score(["a", "b", "b", "a"], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
-    0.8333333333333333
-    """
-    y_score = np.asarray(y_score, dtype=float)
-    y_arr = np.asarray(y_true)
-    if y_arr.ndim == 2:
-        indicator = y_arr != 0
-    else:
-        classes = np.unique(y_arr) if classes is None else np.asarray(classes)
-        indicator = y_arr[:, None] == classes[None, :]
-    if y_score.ndim != 2 or y_score.shape[1] != indicator.shape[1]:
-        raise ValueError(f"y_score must have one column per class ({indicator.shape[1]}), got shape "
-                         f"{y_score.shape}.")
-    present = np.flatnonzero(indicator.any(axis=0))
-    if len(present) == 0:
-        return float("nan")
-    return float(np.mean([average_precision_score(indicator[:, k], y_score[:, k]) for k in present]))
-
-
-def _metric_names(target_type):
-    first = "micro_f1" if target_type == "multilabel-indicator" else "accuracy"
-    return (first, "macro_f1", "pr_auc")
-
-
-def _fold_metrics(y_true, y_pred, scores, classes, target_type):
-    """The three quality metrics of one test fold (the same functions as :func:`make_scorers`)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        if target_type == "multilabel-indicator":
-            first = f1_score(y_true, y_pred, average="micro")
-        else:
-            first = accuracy_score(y_true, y_pred)
-        macro = f1_score(y_true, y_pred, average="macro")
-    columns = None if target_type == "multilabel-indicator" else classes
-    return dict(zip(_metric_names(target_type), (first, macro, pr_auc_score(y_true, scores, classes=columns))))
-
-
-def make_scorers(target_type):
-    """The scorers behind the results table, for ``cross_validate(..., scoring=make_scorers(...))``.
-
-    Parameters
-    ----------
-    target_type : {'binary', 'multiclass', 'multilabel-indicator'}
-        As returned by :func:`sklearn.utils.multiclass.type_of_target`.
-
-    Returns
-    -------
-    scorers : dict of str to callable
-        ``accuracy`` (``micro_f1`` for multi-label), ``macro_f1`` and
-        ``pr_auc`` (:func:`pr_auc_score` of ``predict_proba``, or of
-        ``decision_function`` when there is none).
-
-    Examples
-    --------
-    >>> from skltext.compare import make_scorers
-    >>> sorted(make_scorers("multiclass"))
-    ['accuracy', 'macro_f1', 'pr_auc']
-    """
-    if target_type not in ("binary", "multiclass", "multilabel-indicator"):
-        raise ValueError(f"target_type must be 'binary', 'multiclass' or 'multilabel-indicator', got "
-                         f"{target_type!r}.")
-
-    def pr_auc(estimator, X, y):
-        scores = _score_matrix(estimator, X, target_type)
-        classes = None if target_type == "multilabel-indicator" else estimator.classes_
-        return pr_auc_score(y, scores, classes=classes)
-
-    first = "f1_micro" if target_type == "multilabel-indicator" else "accuracy"
-    return dict(zip(_metric_names(target_type), (first, "f1_macro", pr_auc)))
-
-
-# ------------------------------------------------------------------------ models and folds
-
-
-def _classifier_step(pipeline):
-    return pipeline.named_steps["classifier"]
-
-
-def make_model(name, *, target_type, imbalance="none", random_state=None, params=None):
-    """One of the models that ``skltext compare`` knows, as an unfitted pipeline.
-
-    - ``'tfidf-lr'``: TF-IDF of words and word pairs (sublinear term
-      frequencies) and logistic regression (``C=10``);
-    - ``'tfidf-svm'``: the same features and a linear SVM (``LinearSVC``,
-      scored by its decision function);
-    - ``'cnn'``, ``'lstm'``, ``'ngram'``: :class:`~skltext.TextTokenizer`
-      and :class:`~skltext.CNNClassifier` / :class:`~skltext.LSTMClassifier`
-      / :class:`~skltext.NgramClassifier` with their defaults (early
-      stopping on).
-    - ``'ngram+tfidf-lr'``: :class:`~skltext.DeepLinearClassifier`, the
-      soft vote of ``'ngram'`` and ``'tfidf-lr'`` (each with the imbalance
-      remedy); ``params`` are its own (``deep_weight``) or nested
-      (``deep__classifier__epochs``).
-
-    For multi-label targets the linear models are wrapped in
-    ``OneVsRestClassifier``. Steps are named ``'tfidf'`` or ``'tokenizer'``,
-    ``'oversample'`` (with ``imbalance='oversample'``) and ``'classifier'``.
-
-    Parameters
-    ----------
-    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm', 'ngram', 'ngram+tfidf-lr'}
-        The model.
-    target_type : {'binary', 'multiclass', 'multilabel-indicator'}
-        The target it will be fitted on.
-    imbalance : {'none', 'class_weight', 'focal', 'oversample'}, default='none'
-        Remedy for imbalanced classes:
-
-        - ``'class_weight'``: ``class_weight='balanced'`` for the linear
-          models; the deep models get ``'balanced_log'`` for binary and
-          multi-class targets (higher macro-F1 than ``'balanced'`` in every
-          multi-class run of the imbalance benchmark) and ``'balanced'``
-          (per-label positive weights) for multi-label targets, where
-          ``'balanced_log'`` barely moved the rare labels;
-        - ``'focal'``: focal loss for the deep models; the linear models,
-          which have no such loss, get ``class_weight='balanced'``;
-        - ``'oversample'``: random over-sampling of the training folds after
-          the vectorizer (imbalanced-learn's ``RandomOverSampler``, or
-          :class:`~skltext.sampling.MultilabelRandomOverSampler` for
-          multi-label targets) in an imbalanced-learn pipeline.
-    random_state : int or None, default=None
-        Seed of the models and samplers.
-    params : dict or None, default=None
-        Parameters to set: names of the classifier's parameters (for
-        ``OneVsRestClassifier``, of the wrapped model), e.g. ``{'epochs': 5}``,
-        or ``step__parameter`` names of the pipeline, e.g.
-        ``{'tokenizer__max_len': 50}``.
-
-    Returns
-    -------
-    pipeline : sklearn.pipeline.Pipeline or imblearn.pipeline.Pipeline
-
-    Examples
-    --------
-    >>> from skltext.compare import make_model
-    >>> model = make_model("cnn", target_type="multiclass", imbalance="class_weight", params={"filters": 8})
-    >>> model.named_steps["classifier"].class_weight, model.named_steps["classifier"].filters
-    ('balanced_log', 8)
-    """
-    if name not in MODEL_NAMES:
-        raise ValueError(f"Unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}.")
-    if imbalance not in IMBALANCE_REMEDIES:
-        raise ValueError(f"Unknown imbalance remedy {imbalance!r}; choose from {', '.join(IMBALANCE_REMEDIES)}.")
-    if name in _COMBINATIONS:
-        return _make_combination(name, target_type=target_type, imbalance=imbalance, random_state=random_state,
-                                 params=params)
-    multilabel = target_type == "multilabel-indicator"
-    if name in _DEEP:
-        front = ("tokenizer", TextTokenizer(max_len="auto"))
-        settings = {"random_state": random_state}
-        if imbalance == "class_weight":
-            settings["class_weight"] = "balanced" if multilabel else "balanced_log"
-        elif imbalance == "focal":
-            settings["loss"] = "focal"
-        classifier = getattr(importlib.import_module(".models", __package__), _DEEP[name])(**settings)
-    else:
-        front = ("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1))
-        weight = "balanced" if imbalance in ("class_weight", "focal") else None
-        if name == "tfidf-lr":
-            # C=10 suits TF-IDF features better than 1; saga does not slow down under thread contention.
-            classifier = LogisticRegression(C=10.0, solver="saga", max_iter=1000, class_weight=weight,
-                                            random_state=random_state)
-        else:
-            classifier = LinearSVC(class_weight=weight, random_state=random_state)
-        if multilabel:
-            classifier = OneVsRestClassifier(classifier)
-    steps = [front, ("classifier", classifier)]
-    if imbalance == "oversample":
-        sampler = (MultilabelRandomOverSampler(random_state=random_state) if multilabel
-                   else RandomOverSampler(random_state=random_state))
-        steps.insert(1, ("oversample", sampler))
-        pipeline = ImbPipeline(steps)
-    else:
-        pipeline = Pipeline(steps)
-    routed = {}
-    for key, value in (params or {}).items():
-        if "__" in key and key.split("__")[0] in pipeline.named_steps:
-            routed[key] = value
-        elif isinstance(classifier, OneVsRestClassifier):
-            routed[f"classifier__estimator__{key}"] = value
-        else:
-            routed[f"classifier__{key}"] = value
-    try:
-        pipeline.set_params(**routed)
-    except ValueError as exc:
-        raise ValueError(f"Model {name!r}: {exc}") from None
-    return pipeline
-
-
-def _make_combination(name, *, target_type, imbalance, random_state, params):
-    """A DeepLinearClassifier of two named models, each with the imbalance remedy."""
-    from .ensemble import DeepLinearClassifier
-
-    deep, linear = (make_model(part, target_type=target_type, imbalance=imbalance, random_state=random_state)
-                    for part in _COMBINATIONS[name])
-    model = DeepLinearClassifier(deep, linear, random_state=random_state)
-    try:
-        model.set_params(**(params or {}))
-    except ValueError as exc:
-        raise ValueError(f"Model {name!r}: {exc}") from None
-    return model
-
-
-def make_cv(target_type, *, n_splits=5, grouped=False, random_state=None):
-    """The splitter ``skltext compare`` uses for a target.
-
-    - groups: ``StratifiedGroupKFold`` for binary and multi-class targets,
-      ``GroupKFold`` for multi-label ones (each group stays in one fold);
-    - multi-label: :class:`~skltext.model_selection.MultilabelStratifiedKFold`;
-    - otherwise ``StratifiedKFold``.
-
-    All shuffle with ``random_state`` (except ``GroupKFold``, which
-    balances the fold sizes instead).
-
-    Parameters
-    ----------
-    target_type : {'binary', 'multiclass', 'multilabel-indicator'}
-        The target.
-    n_splits : int, default=5
-        Number of folds.
-    grouped : bool, default=False
-        Whether the rows have groups that must not be split.
-    random_state : int or None, default=None
-        Seed of the shuffling.
-
-    Returns
-    -------
-    cv : cross-validation splitter
-
-    Examples
-    --------
-    >>> from skltext.compare import make_cv
-    >>> make_cv("multiclass", n_splits=3, random_state=0)
-    StratifiedKFold(n_splits=3, random_state=0, shuffle=True)
-    """
-    multilabel = target_type == "multilabel-indicator"
-    if grouped:
-        if multilabel:
-            return GroupKFold(n_splits)
-        return StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
-    if multilabel:
-        return MultilabelStratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-    return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
 
 
 # ------------------------------------------------------------------------ results
@@ -442,7 +145,7 @@ class Comparison:
         self.estimators = estimators
         self.settings = settings
         self.cv = cv
-        self.metrics = _metric_names(target_type)
+        self.metrics = metric_names(target_type)
 
     @property
     def best_model(self):
@@ -474,22 +177,13 @@ class Comparison:
         return pd.DataFrame(self.summary()).set_index("model")
 
     def table(self):
-        """The results table in markdown: mean ± std over folds, best quality scores in bold."""
-        columns = (*self.metrics, "fit_time", "predict_time")
-        rows = self.summary()
-        best = {metric: max(row[metric] for row in rows) for metric in self.metrics}
-        lines = ["| model | " + " | ".join(_TITLES[c] for c in columns) + " |",
-                 "|---|" + "---:|" * len(columns)]
-        for row in rows:
-            cells = []
-            for metric in columns:
-                digits = 3 if metric in self.metrics else 2
-                cell = f"{row[metric]:.{digits}f} ± {row[metric + '_std']:.{digits}f}"
-                if metric in best and len(rows) > 1 and row[metric] == best[metric]:
-                    cell = f"**{cell}**"
-                cells.append(cell)
-            lines.append(f"| {row['model']} | " + " | ".join(cells) + " |")
-        return "\n".join(lines)
+        """The results table in markdown: mean ± std over folds, best quality scores in bold.
+
+        See :func:`skltext.report.results_table`.
+        """
+        from .report import results_table
+
+        return results_table(self)
 
     def per_class_report(self, model=None):
         """Precision, recall, F1 and support of each class (label) from the out-of-fold predictions.
@@ -545,7 +239,7 @@ def _as_documents(texts):
 
 def _resolve_models(models, target_type, imbalance, tune_thresholds, threshold_cv, random_state,
                     model_params, verbose):
-    """(name, unfitted estimator, settings description) for each requested model."""
+    """A :class:`_Model` (name, unfitted estimator, settings description) for each requested model."""
     if isinstance(models, str):
         models = [m.strip() for m in models.split(",") if m.strip()]
     items = list(models.items()) if isinstance(models, dict) else list(models)
@@ -558,39 +252,126 @@ def _resolve_models(models, target_type, imbalance, tune_thresholds, threshold_c
     for item in items:
         if isinstance(item, str):
             params = dict(model_params.get(item, {})) if model_params else {}
-            if item in _DEEP:
+            if item in DEEP_MODEL_NAMES:
                 params.setdefault("verbose", 2 if verbose >= 2 else 0)
             estimator = make_model(item, target_type=target_type, imbalance=imbalance,
                                    random_state=random_state, params=params)
-            name = item
-            remedy = _describe_remedy(estimator, imbalance)
+            name, linear = item, item in LINEAR_MODEL_NAMES
+            remedy = describe_remedy(estimator, imbalance)
         else:
-            name, estimator = item
+            (name, estimator), linear = item, False
             remedy = "as given"
         if tune_thresholds:
             estimator = ThresholdOptimizer(estimator, cv=threshold_cv, random_state=random_state)
             remedy += "; thresholds tuned on inner out-of-fold scores (ThresholdOptimizer)"
-        resolved.append((name, estimator, remedy))
-    names = [name for name, _, _ in resolved]
+        resolved.append(_Model(name, estimator, remedy, linear))
+    names = [model.name for model in resolved]
     if len(set(names)) != len(names):
         raise ValueError(f"Model names must be unique, got {names}.")
     return resolved
 
 
-def _describe_remedy(pipeline, imbalance):
-    if imbalance == "none":
-        return "none"
-    if hasattr(pipeline, "deep") and hasattr(pipeline, "linear"):  # a DeepLinearClassifier
-        return f"deep model: {_describe_remedy(pipeline.deep, imbalance)}; linear model: " \
-               f"{_describe_remedy(pipeline.linear, imbalance)}"
-    if imbalance == "oversample":
-        return f"{type(pipeline.named_steps['oversample']).__name__} on the training folds"
-    classifier = _classifier_step(pipeline)
-    if isinstance(classifier, OneVsRestClassifier):
-        classifier = classifier.estimator
-    if getattr(classifier, "loss", None) == "focal":
-        return "loss='focal'"
-    return f"class_weight={classifier.class_weight!r}"
+class _Model(NamedTuple):
+    name: str
+    estimator: object
+    remedy: str  # the imbalance remedy and threshold tuning, as the report states them
+    linear: bool  # a named TF-IDF baseline: its folds may run in parallel processes
+
+
+class _Data(NamedTuple):
+    documents: np.ndarray
+    y: np.ndarray
+    target_type: str
+    classes: np.ndarray
+    folds: list
+    fit_params: dict | None
+
+
+class _ModelResult(NamedTuple):
+    fold_scores: dict
+    predictions: np.ndarray
+    scores: np.ndarray
+    estimators: list
+
+
+class _Progress:
+    """The progress bar over every fit, and the count of finished fits that Ctrl-C reports."""
+
+    def __init__(self, total, n_folds, *, shown):
+        from tqdm.auto import tqdm
+
+        self.total, self.n_folds, self.n_fits = total, n_folds, 0
+        self.bar = tqdm(total=total, disable=not shown, unit="fit", leave=False)
+
+    def start(self, name):
+        self.name, self.done = name, 0
+        self.bar.set_description(f"{name} fold 1/{self.n_folds}")
+
+    def fit_done(self, estimator=None):
+        self.done += 1
+        self.n_fits += 1
+        self.bar.update()
+        if self.done < self.n_folds:
+            self.bar.set_description(f"{self.name} fold {self.done + 1}/{self.n_folds}")
+
+    def model_done(self):
+        # Fits in worker processes (n_jobs) report nothing here: count them now.
+        while self.done < self.n_folds:
+            self.fit_done()
+
+    def write(self, line):
+        self.bar.write(line)
+
+    def close(self):
+        self.bar.close()
+
+
+def _check_groups(groups, n_documents, n_labels):
+    if n_labels != n_documents:
+        raise ValueError(f"texts has {n_documents} documents but y has {n_labels} labels.")
+    groups = None if groups is None else np.asarray(groups)
+    if groups is not None and len(groups) != n_documents:
+        raise ValueError(f"groups has {len(groups)} entries for {n_documents} documents.")
+    return groups
+
+
+def _splitter(cv, target_type, groups, random_state):
+    """``cv`` itself, or :func:`make_cv`'s splitter of ``cv`` folds."""
+    if not isinstance(cv, Integral):
+        return cv
+    if cv < 2:
+        raise ValueError(f"cv must be at least 2 folds, got {cv}.")
+    if groups is not None and len(np.unique(groups)) < cv:
+        raise ValueError(f"{len(np.unique(groups))} groups cannot fill {cv} folds; lower cv.")
+    return make_cv(target_type, n_splits=cv, grouped=groups is not None, random_state=random_state)
+
+
+def _run_model(model, data, progress, n_jobs, verbose):
+    """Cross-validate one model: fold scores and times, out-of-fold predictions and scores, fitted models."""
+    progress.start(model.name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        folds = fit_and_score_folds(model.estimator, data.documents, data.y, cv=data.folds,
+                                    target_type=data.target_type, classes=data.classes, params=data.fit_params,
+                                    predict=True, n_jobs=n_jobs, on_fit=progress.fit_done)
+    progress.model_done()
+    n_samples = len(data.y)
+    predictions = np.zeros_like(data.y) if data.y.ndim == 2 else np.empty(n_samples, dtype=data.y.dtype)
+    scores = np.full((n_samples, len(data.classes)), np.nan)
+    fold_scores = {metric: [] for metric in (*metric_names(data.target_type), "fit_time", "predict_time")}
+    for number, fold in enumerate(folds, start=1):
+        predictions[fold.test], scores[fold.test] = fold.predictions, fold.scores
+        # The fold's metrics see only the classes its model was trained on, as the scorers do.
+        seen = (fold.scores, None) if fold.columns is None else (fold.scores[:, fold.columns],
+                                                                 data.classes[fold.columns])
+        values = fold_metrics(data.y[fold.test], fold.predictions, *seen, data.target_type)
+        for metric, value in (*values.items(), ("fit_time", fold.fit_time), ("predict_time", fold.predict_time)):
+            fold_scores[metric].append(value)
+        if verbose >= 1:
+            shown = ", ".join(f"{metric} {value:.3f}" for metric, value in values.items())
+            progress.write(f"{model.name} fold {number}: {shown}, fit {fold.fit_time:.1f} s")
+    return _ModelResult({metric: np.asarray(values) for metric, values in fold_scores.items()}, predictions,
+                        scores, [fold.estimator for fold in folds])
 
 
 def compare_models(
@@ -608,12 +389,15 @@ def compare_models(
     random_state=0,
     progress=False,
     verbose=0,
+    n_jobs=None,
 ):
     """Cross-validate text classifiers on the same folds and collect their out-of-fold results.
 
-    Every model is fitted once per fold, on the same folds; the fold's
-    predictions and scores give its metrics and fill the out-of-fold
-    predictions used for per-class reports and plots.
+    Every model is fitted once per fold, on the same folds, by
+    :func:`sklearn.model_selection.cross_validate`; each test fold is then
+    predicted and scored once, and those predictions and scores give the
+    fold's metrics and fill the out-of-fold predictions used for per-class
+    reports and plots.
 
     Parameters
     ----------
@@ -622,7 +406,7 @@ def compare_models(
     y : array-like of shape (n_samples,) or (n_samples, n_labels), or list of label lists
         Class labels, a 0/1 multi-label indicator matrix, or for multi-label
         data a list of each document's labels.
-    models : str, list or dict, default=('tfidf-lr', 'tfidf-svm', 'cnn', 'lstm')
+    models : str, list or dict, default=MODEL_NAMES
         Names known to :func:`make_model` (a list, or one comma-separated
         string) and/or ``(name, estimator)`` pairs of your own (a dict works
         too); your estimators take the raw documents.
@@ -651,7 +435,13 @@ def compare_models(
     progress : bool, default=False
         Show a progress bar over models and folds (on stderr).
     verbose : int, default=0
-        2 or more prints the deep models' per-epoch Keras progress.
+        1 or more prints each fold's scores; 2 or more also the deep models'
+        per-epoch Keras progress.
+    n_jobs : int, default=None
+        Folds of the TF-IDF baselines (``'tfidf-lr'``, ``'tfidf-svm'``) fitted
+        in parallel, as ``cross_validate``'s ``n_jobs``; None fits them one
+        after another. Deep models, their combinations and your own
+        estimators always fit one fold at a time.
 
     Returns
     -------
@@ -674,84 +464,35 @@ def compare_models(
     """
     documents = _as_documents(texts)
     y, target_type, classes = _encode_target(y, label_names)
-    n_samples = len(documents)
-    if len(y) != n_samples:
-        raise ValueError(f"texts has {n_samples} documents but y has {len(y)} labels.")
-    groups = None if groups is None else np.asarray(groups)
-    if groups is not None and len(groups) != n_samples:
-        raise ValueError(f"groups has {len(groups)} entries for {n_samples} documents.")
-    if isinstance(cv, Integral):
-        if cv < 2:
-            raise ValueError(f"cv must be at least 2 folds, got {cv}.")
-        if groups is not None and len(np.unique(groups)) < cv:
-            raise ValueError(f"{len(np.unique(groups))} groups cannot fill {cv} folds; lower cv.")
-        splitter = make_cv(target_type, n_splits=cv, grouped=groups is not None, random_state=random_state)
-    else:
-        splitter = cv
+    groups = _check_groups(groups, len(documents), len(y))
+    splitter = _splitter(cv, target_type, groups, random_state)
     folds = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(documents, y, groups)]
     if tune_thresholds and groups is not None:
         threshold_cv = GroupKFold(threshold_cv) if isinstance(threshold_cv, Integral) else threshold_cv
     resolved = _resolve_models(models, target_type, imbalance, tune_thresholds, threshold_cv, random_state,
                                model_params, verbose)
+    # ThresholdOptimizer splits each training fold by the same groups (sliced by cross_validate).
+    fit_params = {"groups": groups} if tune_thresholds and groups is not None else None
+    data = _Data(documents, y, target_type, classes, folds, fit_params)
 
-    from tqdm.auto import tqdm
+    def comparison(results):
+        return Comparison(
+            models=list(results), target_type=target_type, classes=classes, y=y, folds=folds,
+            fold_scores={name: result.fold_scores for name, result in results.items()},
+            oof_predictions={name: result.predictions for name, result in results.items()},
+            oof_scores={name: result.scores for name, result in results.items()},
+            estimators={name: result.estimators for name, result in results.items()},
+            settings={model.name: model.remedy for model in resolved if model.name in results}, cv=splitter)
 
-    metric_names = _metric_names(target_type)
-    fold_scores, oof_predictions, oof_scores, estimators, settings = {}, {}, {}, {}, {}
-    bar = tqdm(total=len(resolved) * len(folds), disable=not progress, unit="fit", leave=False)
-    n_fits = 0
+    results = {}
+    progress_bar = _Progress(len(resolved) * len(folds), len(folds), shown=progress)
     try:
-        for name, model, remedy in resolved:
-            settings[name] = remedy
-            scores = {metric: [] for metric in (*metric_names, "fit_time", "predict_time")}
-            predictions = np.zeros((n_samples, len(classes)), dtype=y.dtype) if y.ndim == 2 else (
-                np.empty(n_samples, dtype=y.dtype))
-            score_matrix = np.full((n_samples, len(classes)), np.nan)
-            fitted_models = []
-            for number, (train, test) in enumerate(folds, start=1):
-                bar.set_description(f"{name} fold {number}/{len(folds)}")
-                fitted = clone(model)
-                fit_params = {"groups": groups[train]} if tune_thresholds and groups is not None else {}
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    start = time.perf_counter()
-                    fitted.fit(documents[train], y[train], **fit_params)
-                    fit_time = time.perf_counter() - start
-                    start = time.perf_counter()
-                    predicted = np.asarray(fitted.predict(documents[test]))
-                    fold_matrix = _score_matrix(fitted, documents[test], target_type)
-                    predict_time = time.perf_counter() - start
-                fold_classes = None if y.ndim == 2 else np.asarray(fitted.classes_)
-                if fold_classes is not None:  # align columns with all classes (a fold may miss one)
-                    columns = np.searchsorted(classes, fold_classes)
-                    score_matrix[np.ix_(test, columns)] = fold_matrix
-                else:
-                    score_matrix[test] = fold_matrix
-                predictions[test] = predicted
-                values = _fold_metrics(y[test], predicted, fold_matrix, fold_classes, target_type)
-                for metric, value in values.items():
-                    scores[metric].append(value)
-                scores["fit_time"].append(fit_time)
-                scores["predict_time"].append(predict_time)
-                fitted_models.append(fitted)
-                n_fits += 1
-                bar.update()
-                if verbose >= 1:
-                    shown = ", ".join(f"{metric} {value:.3f}" for metric, value in values.items())
-                    bar.write(f"{name} fold {number}: {shown}, fit {fit_time:.1f} s")
-            fold_scores[name] = {metric: np.asarray(values) for metric, values in scores.items()}
-            oof_predictions[name], oof_scores[name], estimators[name] = predictions, score_matrix, fitted_models
+        for model in resolved:
+            jobs = n_jobs if model.linear else None
+            results[model.name] = _run_model(model, data, progress_bar, jobs, verbose)
     except KeyboardInterrupt:
-        finished = [name for name, _, _ in resolved if name in fold_scores]
-        partial = None
-        if finished:
-            partial = Comparison(models=finished, target_type=target_type, classes=classes, y=y, folds=folds,
-                                 fold_scores=fold_scores, oof_predictions=oof_predictions, oof_scores=oof_scores,
-                                 estimators=estimators, settings={name: settings[name] for name in finished},
-                                 cv=splitter)
-        raise ComparisonInterrupted(partial, n_fits, len(resolved) * len(folds)) from None
+        partial = comparison(results) if results else None
+        raise ComparisonInterrupted(partial, progress_bar.n_fits, progress_bar.total) from None
     finally:
-        bar.close()
-    return Comparison(models=[name for name, _, _ in resolved], target_type=target_type, classes=classes, y=y,
-                      folds=folds, fold_scores=fold_scores, oof_predictions=oof_predictions,
-                      oof_scores=oof_scores, estimators=estimators, settings=settings, cv=splitter)
+        progress_bar.close()
+    return comparison(results)

@@ -1,6 +1,7 @@
 """A markdown report with figures of a :class:`~skltext.compare.Comparison`.
 
-:func:`write_report` writes ``report.md`` (the results table, the settings,
+:func:`results_table` renders the results table in markdown, and
+:func:`write_report` writes ``report.md`` (that table, the settings,
 the per-class scores of the best model) and PNG figures next to it: the
 per-class F1 of every model, the confusion matrix of the best model
 (binary and multi-class targets), the training curves of the deep models and
@@ -22,7 +23,11 @@ from .plotting import (
     plot_precision_recall,
 )
 
-__all__ = ["write_report"]
+__all__ = ["results_table", "write_report"]
+
+# Column titles of the results tables.
+_TITLES = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
+           "fit_time": "fit s", "predict_time": "predict s"}
 
 
 def _figure(width, height):
@@ -74,17 +79,177 @@ def _describe_target(comparison):
     return f"{kind}, {len(comparison.classes)} classes ({int(counts.min())} to {int(counts.max())} documents each)"
 
 
+def _header(columns):
+    return ["| model | " + " | ".join(_TITLES[c] for c in columns) + " |", "|---|" + "---:|" * len(columns)]
+
+
 def _scores_table(comparison):
-    """Markdown table of single scores (one fold: no standard deviation), best quality scores in bold."""
-    rows = comparison.summary()
+    """Markdown table of single scores (one fold: no standard deviation)."""
     columns = (*comparison.metrics, "predict_time")
-    titles = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1", "pr_auc": "PR-AUC",
-              "predict_time": "predict s"}
-    lines = ["| model | " + " | ".join(titles[c] for c in columns) + " |", "|---|" + "---:|" * len(columns)]
-    for row in rows:
+    lines = _header(columns)
+    for row in comparison.summary():
         cells = [f"{row[c]:.3f}" if c in comparison.metrics else f"{row[c]:.2f}" for c in columns]
         lines.append(f"| {row['model']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def results_table(comparison):
+    """The results table of a comparison in markdown: mean ± std over folds, best quality scores in bold.
+
+    Parameters
+    ----------
+    comparison : :class:`~skltext.compare.Comparison`
+        What :func:`~skltext.compare.compare_models` returned.
+
+    Returns
+    -------
+    table : str
+        One row per model; a column per quality metric (3 decimals) and for
+        the fit and predict times (seconds, 2 decimals).
+
+    Examples
+    --------
+    >>> from skltext.compare import compare_models
+    >>> from skltext.datasets import make_text_classification
+    >>> from skltext.report import results_table
+    >>> texts, y = make_text_classification(90, n_classes=3, random_state=0)
+    >>> print(results_table(compare_models(texts, y, models=["tfidf-svm"], cv=3)).splitlines()[0])
+    | model | accuracy | macro-F1 | PR-AUC | fit s | predict s |
+    """
+    columns = (*comparison.metrics, "fit_time", "predict_time")
+    rows = comparison.summary()
+    best = {metric: max(row[metric] for row in rows) for metric in comparison.metrics}
+    lines = _header(columns)
+    for row in rows:
+        cells = []
+        for metric in columns:
+            digits = 3 if metric in comparison.metrics else 2
+            cell = f"{row[metric]:.{digits}f} ± {row[metric + '_std']:.{digits}f}"
+            if metric in best and len(rows) > 1 and row[metric] == best[metric]:
+                cell = f"**{cell}**"
+            cells.append(cell)
+        lines.append(f"| {row['model']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------ figures
+
+
+def _draw_per_class_f1(comparison, out):
+    n_classes = len(comparison.classes)
+    figure = _figure(max(6.0, 0.35 * n_classes * max(len(comparison.models), 2) / 2 + 2), 4.5)
+    plot_per_class_f1(comparison.y, comparison.oof_predictions, classes=comparison.classes,
+                      ax=figure.add_subplot())
+    return _save(figure, out / "per_class_f1.png")
+
+
+def _draw_confusion_matrix(comparison, out, held_out):
+    best = comparison.best_model
+    size = min(max(4.5, 0.45 * len(comparison.classes) + 2), 16)
+    figure = _figure(size, size)
+    ax = figure.add_subplot()
+    plot_confusion_matrix(comparison.y, comparison.oof_predictions[best], classes=comparison.classes, ax=ax)
+    ax.set_title(f"{best}: share of each true class" + ("" if held_out else " (out-of-fold)"))
+    return _save(figure, out / "confusion_matrix.png")
+
+
+def _draw_training_curves(comparison, out, deep):
+    figure = _figure(5.5 * len(deep), 4.0)
+    for name, ax in zip(deep, np.atleast_1d(figure.subplots(1, len(deep)))):
+        plot_history(comparison.estimators[name], ax=ax)
+        ax.set_title(f"{name}: loss per epoch, each fold\n(solid: training, dashed: validation)",
+                     fontsize="medium")
+    return _save(figure, out / "training_curves.png")
+
+
+def _draw_precision_recall(comparison, out):
+    columns = min(len(comparison.models), 2)
+    rows = -(-len(comparison.models) // columns)
+    figure = _figure(6.0 * columns, 5.0 * rows)
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    for name, ax in zip(comparison.models, axes):
+        plot_precision_recall(comparison.y, comparison.oof_scores[name], classes=comparison.classes,
+                              y_pred=comparison.oof_predictions[name], ax=ax)
+        ax.set_title(f"{name} (dots: operating points of its predictions)", fontsize="medium")
+    for ax in axes[len(comparison.models):]:
+        ax.set_visible(False)
+    return _save(figure, out / "precision_recall.png")
+
+
+def _draw_figures(comparison, out, held_out):
+    """Save the figures into ``out``: {figure name: path}."""
+    paths = {"per_class_f1": _draw_per_class_f1(comparison, out)}
+    if comparison.target_type != "multilabel-indicator":
+        paths["confusion_matrix"] = _draw_confusion_matrix(comparison, out, held_out)
+    deep = [name for name in comparison.models if all(_has_history(e) for e in comparison.estimators[name])]
+    if deep:
+        paths["training_curves"] = _draw_training_curves(comparison, out, deep)
+    paths["precision_recall"] = _draw_precision_recall(comparison, out)
+    return paths
+
+
+# ------------------------------------------------------------------------ report sections
+
+
+def _heading_lines(comparison, title, description, command, evaluated_on):
+    lines = [f"# {title}", ""]
+    if description:
+        lines.append(f"- data: {description}")
+    lines.append(f"- target: {_describe_target(comparison)}")
+    if evaluated_on is not None:
+        lines.append(f"- evaluated on: {evaluated_on}")
+    else:
+        lines.append(f"- cross-validation: {comparison.cv!r}, {len(comparison.folds)} folds; every model ran on "
+                     "the same folds")
+    if command:
+        lines.append(f"- reproduce: `{command}`")
+    return lines
+
+
+def _results_lines(comparison, held_out):
+    first = comparison.metrics[0].replace("_", "-")
+    if held_out:
+        return ["", "## Results", "", _scores_table(comparison), "",
+                f"{first}, macro-F1 and PR-AUC (average precision, macro-averaged over classes one-vs-rest) on "
+                "every row of the file; predict time in seconds (labels and scores of all rows).", ""]
+    return ["", f"## Results (mean ± std over {len(comparison.folds)} folds)", "", results_table(comparison), "",
+            f"{first}, macro-F1 and PR-AUC (average precision, macro-averaged over classes one-vs-rest) of "
+            "each test fold; fit and predict times in seconds per fold (predict: labels and scores of the "
+            "test fold). Best quality scores in bold.", ""]
+
+
+def _settings_lines(comparison, notes, held_out):
+    best = comparison.best_model
+    lines = ["## Settings", ""]
+    lines += [f"- {name}: imbalance remedy {setting}" for name, setting in comparison.settings.items()]
+    lines += [f"- {note}" for note in notes]
+    if held_out:
+        lines += ["", f"## Per-class scores of {best}", "", "Predictions of the saved model on every row of the file.",
+                  ""]
+    else:
+        lines += ["", f"## Per-class scores of the best model ({best}, highest macro-F1)", "",
+                  "Out-of-fold predictions: every document predicted by the model of the fold that did not "
+                  "train on it.", ""]
+    return [*lines, *_per_class_table(comparison), ""]
+
+
+def _figure_lines(comparison, paths, held_out):
+    lines = ["## Figures", "", "![F1 per class](per_class_f1.png)", ""]
+    if "confusion_matrix" in paths:
+        lines += [f"Confusion matrix of {comparison.best_model}, each row divided by the true class's count:", "",
+                  "![Confusion matrix](confusion_matrix.png)", ""]
+    if "training_curves" in paths:
+        runs = "in the training run of the saved model" if held_out else "one colour per fold"
+        lines += [f"Training against validation loss of the deep models, {runs}; the dot is the "
+                  "epoch whose weights early stopping kept. Validation loss rising while training loss falls "
+                  "is over-fitting.", "", "![Training curves](training_curves.png)", ""]
+    scores = "the saved model's scores" if held_out else "the out-of-fold scores"
+    return [*lines, f"Precision-recall curve of each class from {scores} (at most 10, the rarest); the dot "
+            "is where the model's predicted labels operate, at the default or tuned threshold.", "",
+            "![Precision-recall curves](precision_recall.png)", ""]
+
+
+# ------------------------------------------------------------------------ the report
 
 
 def write_report(comparison, out_dir, *, title="Model comparison", description=None, command=None, notes=(),
@@ -138,91 +303,11 @@ def write_report(comparison, out_dir, *, title="Model comparison", description=N
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    best = comparison.best_model
-    n_classes = len(comparison.classes)
-    multilabel = comparison.target_type == "multilabel-indicator"
     held_out = evaluated_on is not None
-    source = "" if held_out else " (out-of-fold)"
-
-    figure = _figure(max(6.0, 0.35 * n_classes * max(len(comparison.models), 2) / 2 + 2), 4.5)
-    plot_per_class_f1(comparison.y, comparison.oof_predictions, classes=comparison.classes,
-                      ax=figure.add_subplot())
-    paths["per_class_f1"] = _save(figure, out / "per_class_f1.png")
-
-    if not multilabel:
-        size = min(max(4.5, 0.45 * n_classes + 2), 16)
-        figure = _figure(size, size)
-        ax = figure.add_subplot()
-        plot_confusion_matrix(comparison.y, comparison.oof_predictions[best], classes=comparison.classes, ax=ax)
-        ax.set_title(f"{best}: share of each true class{source}")
-        paths["confusion_matrix"] = _save(figure, out / "confusion_matrix.png")
-
-    deep = [name for name in comparison.models if all(_has_history(e) for e in comparison.estimators[name])]
-    if deep:
-        figure = _figure(5.5 * len(deep), 4.0)
-        for name, ax in zip(deep, np.atleast_1d(figure.subplots(1, len(deep)))):
-            plot_history(comparison.estimators[name], ax=ax)
-            ax.set_title(f"{name}: loss per epoch, each fold\n(solid: training, dashed: validation)",
-                         fontsize="medium")
-        paths["training_curves"] = _save(figure, out / "training_curves.png")
-
-    columns = min(len(comparison.models), 2)
-    rows = -(-len(comparison.models) // columns)
-    figure = _figure(6.0 * columns, 5.0 * rows)
-    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    for name, ax in zip(comparison.models, axes):
-        plot_precision_recall(comparison.y, comparison.oof_scores[name], classes=comparison.classes,
-                              y_pred=comparison.oof_predictions[name], ax=ax)
-        ax.set_title(f"{name} (dots: operating points of its predictions)", fontsize="medium")
-    for ax in axes[len(comparison.models):]:
-        ax.set_visible(False)
-    paths["precision_recall"] = _save(figure, out / "precision_recall.png")
-
-    n_folds = len(comparison.folds)
-    lines = [f"# {title}", ""]
-    if description:
-        lines.append(f"- data: {description}")
-    lines.append(f"- target: {_describe_target(comparison)}")
-    if held_out:
-        lines.append(f"- evaluated on: {evaluated_on}")
-    else:
-        lines.append(f"- cross-validation: {comparison.cv!r}, {n_folds} folds; every model ran on the same folds")
-    if command:
-        lines.append(f"- reproduce: `{command}`")
-    first = comparison.metrics[0].replace("_", "-")
-    if held_out:
-        lines += ["", "## Results", "", _scores_table(comparison), "",
-                  f"{first}, macro-F1 and PR-AUC (average precision, macro-averaged over classes one-vs-rest) on "
-                  "every row of the file; predict time in seconds (labels and scores of all rows).", ""]
-    else:
-        lines += ["", f"## Results (mean ± std over {n_folds} folds)", "", comparison.table(), "",
-                  f"{first}, macro-F1 and PR-AUC (average precision, macro-averaged over classes one-vs-rest) of "
-                  "each test fold; fit and predict times in seconds per fold (predict: labels and scores of the "
-                  "test fold). Best quality scores in bold.", ""]
-    lines += ["## Settings", ""]
-    lines += [f"- {name}: imbalance remedy {setting}" for name, setting in comparison.settings.items()]
-    lines += [f"- {note}" for note in notes]
-    if held_out:
-        lines += ["", f"## Per-class scores of {best}", "", "Predictions of the saved model on every row of the file.",
-                  ""]
-    else:
-        lines += ["", f"## Per-class scores of the best model ({best}, highest macro-F1)", "",
-                  "Out-of-fold predictions: every document predicted by the model of the fold that did not "
-                  "train on it.", ""]
-    lines += [*_per_class_table(comparison), "", "## Figures", "", "![F1 per class](per_class_f1.png)", ""]
-    if "confusion_matrix" in paths:
-        lines += [f"Confusion matrix of {best}, each row divided by the true class's count:", "",
-                  "![Confusion matrix](confusion_matrix.png)", ""]
-    if "training_curves" in paths:
-        runs = "in the training run of the saved model" if held_out else "one colour per fold"
-        lines += [f"Training against validation loss of the deep models, {runs}; the dot is the "
-                  "epoch whose weights early stopping kept. Validation loss rising while training loss falls "
-                  "is over-fitting.", "", "![Training curves](training_curves.png)", ""]
-    scores = "the saved model's scores" if held_out else "the out-of-fold scores"
-    lines += [f"Precision-recall curve of each class from {scores} (at most 10, the rarest); the dot "
-              "is where the model's predicted labels operate, at the default or tuned threshold.", "",
-              "![Precision-recall curves](precision_recall.png)", ""]
+    paths = _draw_figures(comparison, out, held_out)
+    lines = [*_heading_lines(comparison, title, description, command, evaluated_on),
+             *_results_lines(comparison, held_out), *_settings_lines(comparison, notes, held_out),
+             *_figure_lines(comparison, paths, held_out)]
     paths["report"] = out / "report.md"
     paths["report"].write_text("\n".join(lines), encoding="utf-8")
     return {key: paths[key] for key in sorted(paths)}

@@ -61,7 +61,8 @@ def run(args, argv):
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..compare import Comparison, _fold_metrics
+    from ..compare import Comparison
+    from ..metrics import fold_metrics
     from ..report import write_report
     from ._predict import score_matrix
 
@@ -82,7 +83,7 @@ def run(args, argv):
     if scores.shape[1] < len(classes):  # columns for the classes the model does not know
         scores = np.column_stack([scores, np.full((len(scores), len(classes) - scores.shape[1]), -np.inf)])
     model_classes = None if target_type == "multilabel-indicator" else classes
-    values = _fold_metrics(y, predicted, scores, model_classes, target_type)
+    values = fold_metrics(y, predicted, scores, model_classes, target_type)
     name = info.get("model", "model")
     fold_scores = {name: {metric: np.array([value]) for metric, value in values.items()}}
     fold_scores[name].update(fit_time=np.array([np.nan]), predict_time=np.array([predict_time]))
