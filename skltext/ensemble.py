@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from .models._heads import check_target
+from ._target import check_target
 
 __all__ = ["DeepLinearClassifier"]
 

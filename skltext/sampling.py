@@ -31,7 +31,6 @@ from numbers import Real
 
 import numpy as np
 from imblearn.base import BaseSampler
-from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from scipy import sparse
 from sklearn.utils import _safe_indexing, check_random_state
@@ -41,6 +40,7 @@ from sklearn.utils.validation import _num_samples, check_consistent_length
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
+from ._docstrings import insert_doc_sections
 from ._label_lists import check_not_label_lists
 
 __all__ = [
@@ -431,7 +431,7 @@ class _BaseMultilabelSampler(BaseSampler):
         return tags
 
 
-@Substitution(**_SHARED_DOCS)
+@insert_doc_sections(**_SHARED_DOCS)
 class MultilabelRandomOverSampler(_BaseMultilabelSampler):
     """Clone random samples of the minority labels of a multi-label target (ML-ROS).
 
@@ -519,7 +519,7 @@ class MultilabelRandomOverSampler(_BaseMultilabelSampler):
         return np.concatenate([np.arange(Y.shape[0]), clones])
 
 
-@Substitution(**_SHARED_DOCS)
+@insert_doc_sections(**_SHARED_DOCS)
 class MultilabelRandomUnderSampler(_BaseMultilabelSampler):
     """Delete random samples of the majority labels of a multi-label target (ML-RUS).
 

@@ -10,7 +10,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["compute_class_weights", "effective_number_weights"]
+__all__ = ["class_weights_from_counts", "compute_class_weights", "effective_number_weights"]
 
 
 def _is_number(value):
@@ -86,39 +86,59 @@ def compute_class_weights(y, *, class_weight="balanced", mu=0.15, classes=None):
     [1.0, 1.32, 7.82]
     """
     y = np.asarray(y)
-    check_number(mu, "mu", lambda v: v > 0, "a number > 0")
-    multilabel = y.ndim == 2
-    if multilabel:
-        positives = (y > 0).sum(axis=0).astype(float)
-        n_samples = len(y)
+    if y.ndim == 2:
         labels = np.arange(y.shape[1]) if classes is None else np.asarray(classes)
-        if isinstance(class_weight, dict):
-            return _weights_from_dict(class_weight, labels, "label indices")
-        has_positives = positives > 0
-        if class_weight == "balanced":
-            weights = np.divide(n_samples - positives, positives, out=np.ones_like(positives), where=has_positives)
-        elif class_weight == "balanced_log":
-            weights = _log_weights(n_samples, np.where(has_positives, positives, n_samples), mu)
-        else:
-            raise ValueError(f"class_weight must be 'balanced', 'balanced_log' or a dict, got {class_weight!r}.")
-        return np.where(has_positives, weights, 1.0)
-    if classes is None:
-        classes, counts = np.unique(y, return_counts=True)
+        counts = (y > 0).sum(axis=0)
+    elif classes is None:
+        labels, counts = np.unique(y, return_counts=True)
     else:
-        classes = np.asarray(classes)
+        labels = np.asarray(classes)
         present, present_counts = np.unique(y, return_counts=True)
         count_of = dict(zip(present.tolist(), present_counts.tolist()))
-        counts = np.array([count_of.get(label, 0) for label in classes.tolist()])
+        counts = np.array([count_of.get(label, 0) for label in labels.tolist()])
+    return class_weights_from_counts(counts, len(y), labels, class_weight=class_weight, mu=mu,
+                                     multilabel=y.ndim == 2)
+
+
+def class_weights_from_counts(counts, n_samples, classes, *, class_weight, mu=0.15, multilabel=False):
+    """:func:`compute_class_weights` from counts already taken.
+
+    Parameters
+    ----------
+    counts : array-like of shape (n_classes,)
+        Rows of each class, or positives of each label for multi-label.
+    n_samples : int
+        Number of rows.
+    classes : ndarray of shape (n_classes,)
+        The classes (label indices for multi-label), in the order of ``counts``.
+    class_weight : {'balanced', 'balanced_log'} or dict
+    mu : float, default=0.15
+    multilabel : bool, default=False
+        Whether the weights are per-label positive weights.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_classes,)
+    """
+    check_number(mu, "mu", lambda v: v > 0, "a number > 0")
+    counts = np.asarray(counts, dtype=float)
     if isinstance(class_weight, dict):
-        return _weights_from_dict(class_weight, classes, "classes")
+        return _weights_from_dict(class_weight, classes, "label indices" if multilabel else "classes")
+    if class_weight not in ("balanced", "balanced_log"):
+        raise ValueError(f"class_weight must be 'balanced', 'balanced_log' or a dict, got {class_weight!r}.")
+    if multilabel:
+        has_positives = counts > 0
+        if class_weight == "balanced":
+            weights = np.divide(n_samples - counts, counts, out=np.ones_like(counts), where=has_positives)
+        else:
+            weights = _log_weights(n_samples, np.where(has_positives, counts, n_samples), mu)
+        return np.where(has_positives, weights, 1.0)
     if (counts == 0).any():
         raise ValueError(f"classes {classes[counts == 0].tolist()[:5]} do not occur in y, so "
                          f"class_weight={class_weight!r} cannot weigh them.")
     if class_weight == "balanced":
-        return len(y) / (len(classes) * counts.astype(float))
-    if class_weight == "balanced_log":
-        return _log_weights(len(y), counts.astype(float), mu)
-    raise ValueError(f"class_weight must be 'balanced', 'balanced_log' or a dict, got {class_weight!r}.")
+        return n_samples / (len(classes) * counts)
+    return _log_weights(n_samples, counts, mu)
 
 
 def effective_number_weights(counts, *, beta=0.999):

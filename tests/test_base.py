@@ -63,3 +63,25 @@ def test_seeding_does_not_toggle_tensorflow_determinism():
     model = tiny(CNNClassifier, epochs=1).fit(ids, [0, 1, 0, 1] * 4)
     assert model._random_state is None
     assert model.vocab_size_ == 7 and model.n_features_in_ == 3
+
+
+@pytest.mark.estimator
+def test_initialize_builds_a_seeded_untrained_network(model_class):
+    """Check scikeras' public initialize(): a compiled, seeded network that predicts, and no training."""
+    ids = np.array([[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]] * 4)
+    y = np.array(["a", "b", "c", "a"] * 4)
+    first = tiny(model_class).initialize(ids, y)
+    second = tiny(model_class).initialize(ids, y)
+    assert first.predict_proba(ids).shape == (16, 3)
+    assert not hasattr(first, "history_")
+    for a, b in zip(first.model_.get_weights(), second.model_.get_weights()):
+        np.testing.assert_array_equal(a, b)  # seeded from random_state, as fit is
+
+
+def test_initialize_validates_parameters_as_fit_does():
+    """Check that initialize() refuses what fit() refuses, before building anything."""
+    ids = np.array([[1, 2], [2, 3]] * 4)
+    with pytest.raises(ValueError, match="'epochs' parameter"):
+        LSTMClassifier(epochs=0).initialize(ids, [0, 1] * 4)
+    with pytest.raises(TypeError, match="unexpected parameter 'untis'"):
+        LSTMClassifier(untis=3).initialize(ids, [0, 1] * 4)

@@ -201,7 +201,7 @@ def _one_hot(kind):
 def test_one_hot_target_warns_and_trains_multilabel(kind):
     """Check that one positive per row warns with the fix, and the documented behaviour: multi-label."""
     from skltext.exceptions import OneHotTargetWarning
-    from skltext.models._heads import check_target
+    from skltext._target import check_target
 
     Y = _one_hot(kind)
     with pytest.warns(OneHotTargetWarning, match=r"exactly one positive per row.*y.argmax\(axis=1\)"):
@@ -221,7 +221,7 @@ def test_one_hot_target_warns_and_trains_multilabel(kind):
 def test_multilabel_target_does_not_warn(rows):
     """Check that a target with some row not holding exactly one label gives no one-hot warning."""
     from skltext.exceptions import OneHotTargetWarning
-    from skltext.models._heads import check_target
+    from skltext._target import check_target
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", OneHotTargetWarning)

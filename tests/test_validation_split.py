@@ -2,11 +2,19 @@
 
 import numpy as np
 
+from sklearn.utils.multiclass import type_of_target
+
+from skltext._target import TargetDescription
 from skltext.models._validation_split import stratified_holdout
 
 
+def _describe(y):
+    y = np.asarray(y)
+    return TargetDescription(y, type_of_target(y))
+
+
 def _split(y, fraction=0.2, seed=0):
-    return stratified_holdout(np.asarray(y), fraction, np.random.default_rng(seed))
+    return stratified_holdout(_describe(y), fraction, np.random.default_rng(seed))
 
 
 def test_each_class_is_held_out_in_proportion():
@@ -39,13 +47,15 @@ def test_multilabel_strata_follow_the_rarest_label():
     assert y[val, 2].sum() == 2 and y[val].shape[0] == 20
 
 
-def test_one_hot_and_binary_column_targets():
-    """Check the encodings Keras sees: a binary column and one-hot rows."""
-    codes = np.repeat([0, 1], [40, 10])
-    _, val_binary = _split(codes.reshape(-1, 1).astype("float32"))
-    _, val_one_hot = _split(np.eye(2, dtype="float32")[codes])
-    assert np.bincount(codes[val_binary]).tolist() == [8, 2]
-    assert np.array_equal(val_binary, val_one_hot)
+def test_string_labels_and_classes_kept_from_an_earlier_fit():
+    """Check that the split follows the classes, whatever the labels and the class list."""
+    labels = np.repeat(["neg", "pos"], [40, 10])
+    _, val = _split(labels)
+    assert (labels[val] == "pos").sum() == 2 and val.size == 10
+    # A warm-started fit keeps the classes of the first fit, here one more than this y holds.
+    described = TargetDescription(labels, "binary", classes=np.array(["neg", "pos", "zzz"]))
+    _, val_kept = stratified_holdout(described, 0.2, np.random.default_rng(0))
+    assert np.array_equal(val, val_kept)
 
 
 def test_multilabel_holdout_is_iteratively_stratified():
@@ -65,6 +75,6 @@ def test_multilabel_holdout_keeps_a_positive_of_each_label_in_training():
     y[25:, 1] = 1
     y[7, 2] = 1  # the only positive of label 2
     for seed in range(5):
-        train, val = stratified_holdout(y, 0.5, np.random.default_rng(seed))
+        train, val = stratified_holdout(_describe(y), 0.5, np.random.default_rng(seed))
         assert 7 in train
         assert y[train].sum(axis=0).min() >= 1

@@ -5,7 +5,6 @@ import math
 import keras
 import numpy as np
 
-from ._validation_split import strata_of
 
 __all__ = ["BalancedBatches"]
 
@@ -25,16 +24,18 @@ class BalancedBatches(keras.utils.PyDataset):
     y : ndarray
         Encoded target, as the Keras model takes it.
     sample_weight : ndarray of shape (n_samples,) or None
+    strata : ndarray of shape (n_samples,)
+        Stratum of each row (``TargetDescription.strata()``).
     batch_size : int
     rng : numpy.random.Generator
     """
 
-    def __init__(self, X, y, sample_weight, *, batch_size, rng):
+    def __init__(self, X, y, sample_weight, *, strata, batch_size, rng):
         super().__init__()
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size = batch_size
         self.rng = rng
-        _, stratum, sizes = np.unique(strata_of(y), return_inverse=True, return_counts=True)
+        _, stratum, sizes = np.unique(strata, return_inverse=True, return_counts=True)
         probability = 1.0 / sizes[stratum]
         self.probability = probability / probability.sum()
         self.draw()

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import get_scorer
 
-__all__ = ["EpochScoring", "HoldoutPredictor", "holdout_labels", "resolve_scoring"]
+__all__ = ["EpochScoring", "HoldoutPredictor", "resolve_scoring"]
 
 
 def resolve_scoring(scoring, *, early_stopping, name):
@@ -183,10 +183,3 @@ class EpochScoring(keras.callbacks.Callback):
             )
         if logs is not None:
             logs[self.key] = score
-
-
-def holdout_labels(estimator, y_encoded):
-    """The labels as given to ``fit`` for rows of the encoded target ``y_encoded``."""
-    if estimator.target_type_ == "multilabel-indicator":
-        return np.asarray(y_encoded).astype(np.int64)
-    return estimator.classes_[estimator._class_codes(y_encoded)]

@@ -1,232 +1,49 @@
-"""The output head, loss and target encoding that follow from the target type.
+"""The output head that follows from the target type: its activation, initial biases and target encoding.
 
-binary -> 1 sigmoid unit + binary cross-entropy; multi-class -> K softmax
-units + (sparse) categorical cross-entropy; multi-label -> K sigmoid units +
-binary cross-entropy. A loss that contradicts the target type is refused.
+binary -> 1 sigmoid unit; multi-class -> K softmax units; multi-label -> K
+sigmoid units. The loss that goes with each is chosen in ``_loss``.
 """
-
-import warnings
-from numbers import Number
 
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.exceptions import DataConversionWarning
-from sklearn.utils.multiclass import type_of_target
 
-from .._label_lists import check_not_label_lists
-from ..exceptions import OneHotTargetWarning
+from ..losses import ClassBalancedLoss, LogitAdjustedLoss, WeightedCrossentropy
 
-__all__ = ["TargetEncoder", "check_target", "resolve_loss", "SUPPORTED_TARGET_TYPES"]
+__all__ = ["OUTPUT_ACTIVATION", "TargetEncoder", "initial_output_bias"]
 
-SUPPORTED_TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator")
-
-# Loss names with underscores removed and lowercased, so function names
-# ('binary_crossentropy') and class names ('BinaryCrossentropy') both match.
-_ONE_OF_K_LOSSES = {
-    "categoricalcrossentropy",
-    "sparsecategoricalcrossentropy",
-    "categoricalfocalcrossentropy",
-    "categoricalhinge",
-    "kldivergence",
-    "kld",
-    "kullbackleiblerdivergence",
-}
-_INDEPENDENT_LOSSES = {"binarycrossentropy", "binaryfocalcrossentropy", "hinge", "squaredhinge"}
+OUTPUT_ACTIVATION = {"binary": "sigmoid", "multiclass": "softmax", "multilabel-indicator": "sigmoid"}
 
 
-def check_target(y, *, name):
-    """Validate a classification target and return it with its type.
+def initial_output_bias(target, loss, *, reweighted):
+    """Biases that start each sigmoid output at its training prior (Lin et al., 2017, section 4.1), or None.
+
+    With zero biases every label of a multi-label head starts at probability
+    0.5, and the first epochs go into pushing the many rare labels down, in
+    which they can stay for good; starting at the log prior odds skips that.
+    It only holds where training sees the data's own class balance: softmax
+    heads keep zero biases, and so do re-weighted classes (class weights,
+    balanced batches, the class-balanced loss), whose effective prior is
+    not the data's, and the logit-adjusted loss, which adds the prior itself.
 
     Parameters
     ----------
-    y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        Class labels, or a 0/1 label indicator matrix for multi-label.
-    name : str
-        Estimator name used in error messages.
+    target : TargetDescription
+        The training target.
+    loss : object
+        The loss to compile.
+    reweighted : bool
+        Whether class weights or balanced batches change the classes' balance.
 
     Returns
     -------
-    y : ndarray
-    target_type : {'binary', 'multiclass', 'multilabel-indicator'}
-
-    Warns
-    -----
-    OneHotTargetWarning
-        If ``y`` is a 0/1 matrix with exactly one positive per row (one-hot
-        classes): it is read as multi-label, as scikit-learn reads it.
+    bias : ndarray of shape (n_outputs,) or None
     """
-    if y is None:
-        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
-    check_not_label_lists(y, name=name)
-    if isinstance(y, (list, tuple)):
-        # np.asarray would silently turn [1, "a"] into ["1", "a"].
-        _check_one_label_kind(y)
-    y = np.asarray(y)
-    if y.dtype == object and _check_one_label_kind(y.ravel()) == {"number"}:
-        y = np.asarray(y.tolist())  # numbers in an object array, e.g. from a pandas column
-    if y.dtype == object or y.dtype.kind == "f":
-        missing = _missing_mask(y)
-        if missing.any():
-            raise ValueError(
-                f"y contains {int(missing.sum())} missing value(s) (NaN or None), first at "
-                f"row {int(np.flatnonzero(missing.reshape(len(y), -1).any(axis=1))[0])}; "
-                "drop or label those rows before fitting."
-            )
-    if y.ndim == 2 and y.shape[1] == 1:
-        warnings.warn(
-            "A column-vector y was passed when a 1d array was expected. Please change "
-            "the shape of y to (n_samples,), for example using ravel().",
-            DataConversionWarning,
-            stacklevel=3,
-        )
-        y = y.ravel()
-    try:
-        target_type = type_of_target(y, input_name="y")
-    except ValueError as exc:
-        raise ValueError(f"Unknown label type: {exc}") from None
-    if target_type not in SUPPORTED_TARGET_TYPES:
-        raise ValueError(
-            f"Unknown label type: {target_type!r}. {name} supports binary and multi-class "
-            "labels (a 1-D array) and multi-label targets (a 0/1 indicator matrix, e.g. "
-            "from sklearn.preprocessing.MultiLabelBinarizer)."
-        )
-    if target_type == "multilabel-indicator":
-        values = np.unique(y)
-        if not np.isin(values, (0, 1)).all():
-            raise ValueError(f"A multi-label target must be a 0/1 indicator matrix; got values {values[:5]}.")
-        _warn_if_one_hot(y, name)
-    else:
-        classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(
-                f"y has only one class ({classes[0].tolist()!r}); a classifier needs at least two "
-                "classes to learn from."
-            )
-    return y, target_type
-
-
-def _warn_if_one_hot(Y, name):
-    """Warn when every row of a 0/1 matrix has exactly one positive: one-hot classes, read as multi-label.
-
-    scikit-learn reads every 0/1 matrix as multi-label (``type_of_target``, the
-    scorers, the splitters), so it stays multi-label here too: switching to a
-    softmax head on this condition would give one fold of a multi-label data
-    set a different head than the next.
-    """
-    if (np.asarray(Y).sum(axis=1) == 1).all():
-        warnings.warn(
-            f"y is a 0/1 matrix with exactly one positive per row, as one-hot encoded classes are "
-            f"(LabelBinarizer, keras.utils.to_categorical, pandas.get_dummies). {name} reads it as a "
-            f"multi-label target: one independent sigmoid per column, so predict may return zero or several "
-            f"labels per row and predict_proba rows need not sum to 1. For one class per document pass the "
-            f"class labels instead, e.g. y.argmax(axis=1) or LabelBinarizer().inverse_transform(y), which "
-            f"trains a softmax head. If the labels are independent and each document happens to have one, "
-            f"ignore this warning (skltext.exceptions.OneHotTargetWarning).",
-            OneHotTargetWarning,
-            stacklevel=4,
-        )
-
-
-def _label_kind(value):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None  # reported as a missing value
-    if isinstance(value, (str, np.str_)):
-        return "str"
-    if isinstance(value, (bool, np.bool_, Number)):
-        return "number"
-    return type(value).__name__
-
-
-def _check_one_label_kind(labels):
-    kinds = {_label_kind(value) for value in labels} - {None}
-    if len(kinds) > 1:
-        raise ValueError(
-            f"y mixes label types ({' and '.join(sorted(kinds))}); labels must be all strings or all "
-            "numbers, so that they compare and sort. Convert them first, e.g. y = np.asarray(y, dtype=str)."
-        )
-    return kinds
-
-
-def _missing_mask(y):
-    if y.dtype.kind == "f":
-        return np.isnan(y)
-    flat = y.ravel()
-    mask = np.fromiter(
-        (v is None or (isinstance(v, float) and np.isnan(v)) for v in flat), dtype=bool, count=flat.size
-    )
-    return mask.reshape(y.shape)
-
-
-def _loss_key(loss):
-    if isinstance(loss, str):
-        name = loss
-    else:
-        name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
-    return name.replace("_", "").lower()
-
-
-def resolve_loss(loss, target_type, *, name):
-    """Pick the Keras loss for a target type, or refuse one that contradicts it.
-
-    Parameters
-    ----------
-    loss : 'auto', str, keras.losses.Loss or callable
-        The user's ``loss`` parameter.
-    target_type : {'binary', 'multiclass', 'multilabel-indicator'}
-    name : str
-        Estimator name used in error messages.
-
-    Returns
-    -------
-    loss : str, keras.losses.Loss or callable
-        What to pass to ``Model.compile``.
-    one_hot : bool
-        Whether multi-class targets must be one-hot encoded for this loss.
-    """
-    if isinstance(loss, str) and loss == "auto":
-        defaults = {
-            "binary": "binary_crossentropy",
-            "multiclass": "sparse_categorical_crossentropy",
-            "multilabel-indicator": "binary_crossentropy",
-        }
-        return defaults[target_type], False
-    if isinstance(loss, type):
-        raise TypeError(f"loss must be a loss instance or name, got the class {loss.__name__}; "
-                        f"pass {loss.__name__}() instead.")
-    if isinstance(loss, str):
-        try:
-            keras.losses.get(loss)
-        except ValueError:
-            raise ValueError(f"Unknown loss {loss!r}: use 'auto', 'focal', 'class_balanced', 'top_k', "
-                             "'logit_adjusted', a Keras loss name or a Keras loss object.") from None
-    elif not callable(loss):
-        raise TypeError(f"loss must be 'auto', a Keras loss name, a Keras loss object or a "
-                        f"callable, got {type(loss).__name__}.")
-    if getattr(loss, "from_logits", False):
-        raise ValueError(f"{name} outputs probabilities (sigmoid/softmax head); build the loss "
-                         "with from_logits=False.")
-    key = _loss_key(loss)
-    if target_type == "binary" and key in _ONE_OF_K_LOSSES:
-        raise ValueError(
-            f"loss={loss!r} does not fit a binary target: the model has one sigmoid output, and "
-            "categorical cross-entropy over a single output is constant, so nothing is learnt. "
-            "Use loss='auto' (binary cross-entropy)."
-        )
-    if target_type == "multiclass" and key in _INDEPENDENT_LOSSES:
-        raise ValueError(
-            f"loss={loss!r} does not fit a multi-class target: it scores each class as an "
-            "independent yes/no, while the softmax head makes classes compete. Use loss='auto' "
-            "(sparse categorical cross-entropy) or a categorical loss."
-        )
-    if target_type == "multilabel-indicator" and key in _ONE_OF_K_LOSSES:
-        raise ValueError(
-            f"loss={loss!r} does not fit a multi-label target: categorical losses assume exactly "
-            "one label per document. Multi-label needs one sigmoid per label with binary "
-            "cross-entropy: use loss='auto'."
-        )
-    one_hot = target_type == "multiclass" and not key.startswith("sparse")
-    return loss, one_hot
+    if (target.target_type == "multiclass" or reweighted
+            or isinstance(loss, (LogitAdjustedLoss, ClassBalancedLoss, WeightedCrossentropy))):
+        return None
+    prior = target.output_prior()
+    return np.log(prior / (1 - prior)).astype("float32")
 
 
 class TargetEncoder(TransformerMixin, BaseEstimator):
@@ -238,7 +55,7 @@ class TargetEncoder(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     target_type : {'binary', 'multiclass', 'multilabel-indicator'}
-        Type of the target, from :func:`check_target`.
+        Type of the target, from :func:`skltext._target.check_target`.
     one_hot : bool, default=False
         One-hot encode multi-class labels instead of integer ids.
 
@@ -262,7 +79,7 @@ class TargetEncoder(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         y : ndarray
-            Target validated by :func:`check_target`.
+            Target validated by :func:`skltext._target.check_target`.
 
         Returns
         -------

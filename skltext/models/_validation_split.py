@@ -4,35 +4,7 @@ import numpy as np
 
 from ..model_selection import _iterative_stratification
 
-__all__ = ["strata_of", "stratified_holdout"]
-
-
-def _is_one_hot(positives):
-    return bool((positives.sum(axis=1) == 1).all())
-
-
-def strata_of(y):
-    """One stratum per row: its class, or its rarest label for multi-label rows."""
-    y = np.asarray(y)
-    if y.ndim == 1:
-        return y
-    if y.shape[1] == 1:  # binary, encoded as one column
-        return y[:, 0]
-    positives = y > 0
-    if _is_one_hot(positives):
-        return positives.argmax(axis=1)
-    # Multi-label: the rarest label of each row, so rare labels reach the validation set;
-    # rows without labels form their own stratum (-1).
-    frequency = positives.sum(axis=0)
-    rarity = np.where(positives, frequency, np.iinfo(np.int64).max)
-    return np.where(positives.any(axis=1), rarity.argmin(axis=1), -1)
-
-
-def _is_multilabel(y):
-    y = np.asarray(y)
-    if y.ndim != 2 or y.shape[1] == 1:
-        return False
-    return not _is_one_hot(y > 0)  # one-hot rows are multi-class
+__all__ = ["stratified_holdout"]
 
 
 def _multilabel_holdout(positives, fraction, random_state):
@@ -43,7 +15,7 @@ def _multilabel_holdout(positives, fraction, random_state):
     return np.flatnonzero(~in_validation), np.flatnonzero(in_validation)
 
 
-def stratified_holdout(y, fraction, random_state):
+def stratified_holdout(target, fraction, random_state):
     """Split row indices into training and validation parts, per stratum.
 
     Each class sends ``round(fraction * size)`` rows to validation but keeps
@@ -54,8 +26,8 @@ def stratified_holdout(y, fraction, random_state):
 
     Parameters
     ----------
-    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        Encoded target.
+    target : TargetDescription
+        The training target (:class:`skltext._target.TargetDescription`).
     fraction : float
         Share of rows to hold out, in (0, 1).
     random_state : numpy.random.Generator
@@ -67,9 +39,9 @@ def stratified_holdout(y, fraction, random_state):
         Sorted row indices; ``val_idx`` is empty when the data is too small to
         hold out anything.
     """
-    if _is_multilabel(y):
-        return _multilabel_holdout(np.asarray(y) > 0, fraction, random_state)
-    strata = strata_of(y)
+    if target.multilabel:
+        return _multilabel_holdout(target.indicator, fraction, random_state)
+    strata = target.strata()
     _, inverse = np.unique(strata, return_inverse=True)
     validation = []
     for stratum in range(inverse.max() + 1):

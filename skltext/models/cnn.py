@@ -6,7 +6,8 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseTextClassifier, fill_shared_doc
+from ._base import BaseTextClassifier
+from ._docs import fill_shared_doc
 from ._blocks import PaddingPositionsToZero, classification_head, embedding_block, layer_seeds
 from ._length_buckets import reading_widths
 from ._scalars import accepts_numpy_scalars

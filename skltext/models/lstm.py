@@ -6,7 +6,8 @@ from numbers import Integral, Real
 import keras
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseTextClassifier, fill_shared_doc
+from ._base import BaseTextClassifier
+from ._docs import fill_shared_doc
 from ._blocks import classification_head, embedding_block, layer_seeds
 from ._scalars import accepts_numpy_scalars
 from ._slow_settings import warn_slow_recurrent_settings

@@ -6,7 +6,8 @@ import keras
 from keras import ops
 from sklearn.utils._param_validation import Interval
 
-from ._base import BaseTextClassifier, fill_shared_doc
+from ._base import BaseTextClassifier
+from ._docs import fill_shared_doc
 from ._blocks import classification_head, layer_seeds
 from ._ngrams import NgramEncoder
 
