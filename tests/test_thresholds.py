@@ -1,5 +1,6 @@
 """Tests of ThresholdOptimizer: binary, multi-label and multi-class threshold tuning."""
 
+import functools
 import pickle
 
 import numpy as np
@@ -185,12 +186,14 @@ def test_binary_agrees_with_tuned_threshold_classifier_on_folds(seed):
 
 def test_binary_counts_match_calling_the_metric():
     """Check that the count-based fast path picks the same threshold as calling the metric at
-    every candidate, for F1, F2 (make_scorer) and balanced accuracy."""
+    every candidate, for F1, F2 (a partial of fbeta_score against a lambda and a make_scorer
+    object, which is called through the scorer protocol) and balanced accuracy."""
     X_train, _, y_train, _ = _binary_data(seed=2, n=1400)
     X_train, y_train = X_train[:400], y_train[:400]
     for fast, slow in [
         ("f1", f1_score),
-        (make_scorer(fbeta_score, beta=2), lambda a, b: fbeta_score(a, b, beta=2)),
+        (functools.partial(fbeta_score, beta=2), lambda a, b: fbeta_score(a, b, beta=2)),
+        (functools.partial(fbeta_score, beta=2), make_scorer(fbeta_score, beta=2)),
         ("balanced_accuracy", balanced_accuracy_score),
     ]:
         a = ThresholdOptimizer(LogisticRegression(), scoring=fast).fit(X_train, y_train)
@@ -200,8 +203,10 @@ def test_binary_counts_match_calling_the_metric():
 
 
 def test_binary_string_labels_and_decision_function():
-    """Check string labels with the default F1 (positive class = classes_[1]), a scorer naming
-    the other class, and decision_function scores with a default threshold of 0."""
+    """Check string labels with the default F1 (positive class = classes_[1]), a metric naming
+    the other class, and decision_function scores with a default threshold of 0. A make_scorer
+    object naming the other class (scikit-learn has no public way to read it) thresholds
+    classes_[1] instead, with the same out-of-fold score."""
     X_train, X_test, y_train, _ = _binary_data(seed=4)
     labels = np.array(["neg", "pos"])
     model = ThresholdOptimizer(LinearSVC()).fit(X_train, labels[y_train])
@@ -210,12 +215,17 @@ def test_binary_string_labels_and_decision_function():
     assert set(model.predict(X_test)) <= {"neg", "pos"}
     np.testing.assert_array_equal(model.decision_function(X_test), model.estimator_.decision_function(X_test))
     assert not hasattr(model, "predict_proba")
-    flipped = ThresholdOptimizer(LinearSVC(), scoring=make_scorer(f1_score, pos_label="neg"))
+    flipped = ThresholdOptimizer(LinearSVC(), scoring=functools.partial(f1_score, pos_label="neg"))
     flipped.fit(X_train, labels[y_train])
     assert flipped.pos_label_ == "neg"
     predicted = flipped.predict(X_test)
     negative_score = -flipped.decision_function(X_test)
     np.testing.assert_array_equal(predicted == "neg", negative_score >= flipped.best_threshold_)
+    scorer = ThresholdOptimizer(LinearSVC(), scoring=make_scorer(f1_score, pos_label="neg"), max_candidates=5000)
+    scorer.fit(X_train, labels[y_train])
+    assert scorer.pos_label_ == "pos"
+    assert scorer.best_score_ == pytest.approx(flipped.best_score_, abs=1e-12)
+    np.testing.assert_array_equal(scorer.predict(X_test), predicted)
 
 
 # --------------------------------------------------------------------- no leakage
