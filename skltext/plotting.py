@@ -8,7 +8,10 @@
   (scikit-learn's ``PrecisionRecallDisplay``), with the operating point of the
   predicted labels marked, so tuned and default thresholds can be compared;
 - :func:`plot_confusion_matrix`: scikit-learn's ``ConfusionMatrixDisplay``,
-  normalised by true class.
+  normalised by true class;
+- :class:`ThresholdCurveDisplay`: the out-of-fold metric against the
+  threshold (or class offset) of each label or class of a fitted
+  :class:`~skltext.ThresholdOptimizer`, in scikit-learn's Display pattern.
 
 Every function draws on ``ax`` when given (a new figure's axes otherwise)
 and returns the axes.
@@ -19,8 +22,10 @@ import warnings
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay, f1_score, precision_score, recall_score
+from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["plot_history", "plot_per_class_f1", "plot_precision_recall", "plot_confusion_matrix"]
+__all__ = ["plot_history", "plot_per_class_f1", "plot_precision_recall", "plot_confusion_matrix",
+           "ThresholdCurveDisplay"]
 
 
 def _axes(ax):
@@ -283,3 +288,113 @@ def plot_confusion_matrix(y_true, y_pred, *, classes=None, normalize="true", ax=
         y_true, y_pred, labels=classes, normalize=normalize, ax=ax, colorbar=False, include_values=not many,
         values_format=".2f" if normalize else "d", xticks_rotation="vertical", cmap="Blues")
     return ax
+
+
+class ThresholdCurveDisplay:
+    """Out-of-fold metric against the threshold (or offset) of each label or class.
+
+    Shows what :class:`~skltext.ThresholdOptimizer` chose: one line per key
+    of its ``curves_`` and a dot at the best value of each. Create it with
+    :meth:`from_estimator`; the constructor only stores the curves, and
+    :meth:`plot` draws them (scikit-learn's Display pattern). Needs
+    matplotlib, which skltext does not install.
+
+    Parameters
+    ----------
+    curves : dict
+        Per label, class or positive class, a tuple ``(cutoffs, values)`` of
+        ascending cut-offs and the metric at each, as
+        ``ThresholdOptimizer.curves_``.
+    xlabel : str, default='threshold'
+        Label of the x axis: 'threshold', 'class offset' or 'tau'.
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib Line2D
+        The curves, in the order drawn.
+    markers_ : list of matplotlib Line2D
+        The best point of each curve.
+    ax_ : matplotlib Axes
+        Axes with the curves.
+    figure_ : matplotlib Figure
+        Figure containing the curves.
+
+    See Also
+    --------
+    skltext.ThresholdOptimizer.plot_curves : The same plot, returning the axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skltext import ThresholdOptimizer
+    >>> from skltext.plotting import ThresholdCurveDisplay
+    >>> X, y = make_classification(200, weights=[0.8, 0.2], random_state=0)
+    >>> tuned = ThresholdOptimizer(LogisticRegression(), cv=3).fit(X, y)
+    >>> display = ThresholdCurveDisplay.from_estimator(tuned)
+    >>> len(display.lines_), display.ax_.get_xlabel()
+    (1, 'threshold')
+    """
+
+    def __init__(self, *, curves, xlabel="threshold"):
+        self.curves = curves
+        self.xlabel = xlabel
+
+    def plot(self, ax=None, *, labels=None):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure's when None.
+        labels : list or None, default=None
+            Keys of ``curves`` to draw; None draws all of them.
+
+        Returns
+        -------
+        display : ThresholdCurveDisplay
+            This object, with ``lines_``, ``markers_``, ``ax_`` and ``figure_`` set.
+        """
+        try:
+            import matplotlib.pyplot  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(f"{type(self).__name__} needs matplotlib: pip install matplotlib") from exc
+        ax = _axes(ax)
+        self.lines_, self.markers_ = [], []
+        for key in self.curves if labels is None else labels:
+            cutoffs, values = self.curves[key]
+            (line,) = ax.plot(cutoffs, values, label=str(key))
+            (marker,) = ax.plot(cutoffs[np.argmax(values)], np.max(values), "o", color=line.get_color())
+            self.lines_.append(line)
+            self.markers_.append(marker)
+        ax.set_xlabel(self.xlabel)
+        ax.set_ylabel("out-of-fold score")
+        ax.legend()
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, *, labels=None, ax=None):
+        """Plot the curves of a fitted :class:`~skltext.ThresholdOptimizer`.
+
+        Parameters
+        ----------
+        estimator : ThresholdOptimizer
+            Fitted; its ``curves_`` are drawn.
+        labels : list or None, default=None
+            Keys of ``curves_`` to draw; None draws all of them.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure's when None.
+
+        Returns
+        -------
+        display : ThresholdCurveDisplay
+        """
+        check_is_fitted(estimator, "curves_")
+        if getattr(estimator, "prior_tau_", None) is not None:
+            xlabel = "tau"
+        else:
+            xlabel = "class offset" if estimator.target_type_ == "multiclass" else "threshold"
+        return cls(curves=estimator.curves_, xlabel=xlabel).plot(ax=ax, labels=labels)

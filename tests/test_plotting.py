@@ -10,10 +10,12 @@ import pytest  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score, precision_score, recall_score  # noqa: E402
+from sklearn.multiclass import OneVsRestClassifier  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from skltext import CNNClassifier, TextTokenizer, ThresholdOptimizer  # noqa: E402
 from skltext.plotting import (  # noqa: E402
+    ThresholdCurveDisplay,
     plot_confusion_matrix,
     plot_history,
     plot_per_class_f1,
@@ -110,3 +112,34 @@ def test_confusion_matrix_rows_are_normalised():
     np.testing.assert_allclose(image, [[0.5, 0.5], [0.0, 1.0]])
     with pytest.raises(ValueError, match="multilabel_confusion_matrix"):
         plot_confusion_matrix(np.eye(3), np.eye(3))
+
+
+def test_threshold_curve_display_draws_each_curve_and_its_best_point():
+    """Check ThresholdCurveDisplay.from_estimator on a multi-label ThresholdOptimizer: one line and
+    one best-point marker per label, a subset of labels, the axes given, and plot_curves' axes."""
+    rng = np.random.RandomState(0)
+    Y = rng.randint(0, 2, size=(90, 3))
+    X = np.clip(Y * 0.4 + rng.rand(90, 3) * 0.6, 0, 1)
+    tuned = ThresholdOptimizer(OneVsRestClassifier(LogisticRegression()), cv=3).fit(X, Y)
+    display = ThresholdCurveDisplay.from_estimator(tuned)
+    assert len(display.lines_) == len(display.markers_) == 3
+    for key, line, marker in zip(tuned.curves_, display.lines_, display.markers_):
+        cutoffs, values = tuned.curves_[key]
+        np.testing.assert_array_equal(line.get_xdata(), cutoffs)
+        assert marker.get_ydata()[0] == values.max()
+    assert display.ax_.get_xlabel() == "threshold" and display.figure_ is display.ax_.figure
+    _, ax = plt.subplots()
+    assert ThresholdCurveDisplay.from_estimator(tuned, labels=[2], ax=ax).ax_ is ax
+    assert len(ax.get_lines()) == 2 and ax.get_lines()[0].get_label() == "2"
+    assert len(tuned.plot_curves(labels=[0, 1]).get_lines()) == 4
+
+
+def test_threshold_curve_display_labels_offsets_and_tau():
+    """Check the x-axis label of multi-class offsets and of the prior adjustment's tau."""
+    X = np.random.RandomState(0).normal(size=(90, 2))
+    y = np.digitize(X[:, 0], [-0.5, 0.5])
+    offsets = ThresholdOptimizer(LogisticRegression(), cv=3).fit(X, y)
+    assert ThresholdCurveDisplay.from_estimator(offsets).ax_.get_xlabel() == "class offset"
+    prior = ThresholdOptimizer(LogisticRegression(), class_adjustment="prior", cv=3).fit(X, y)
+    display = ThresholdCurveDisplay.from_estimator(prior)
+    assert display.ax_.get_xlabel() == "tau" and len(display.lines_) == 1
