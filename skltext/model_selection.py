@@ -14,10 +14,9 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.model_selection._split import _BaseKFold
+from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _num_samples
 
 __all__ = ["MultilabelStratifiedKFold", "multilabel_train_test_split"]
 
@@ -48,6 +47,11 @@ def _as_indicator(y, name):
         f"{name} stratifies class labels or a 0/1 multi-label indicator matrix; "
         f"got a {target_type!r} target."
     )
+
+
+def _n_rows(data):
+    """Rows of an array, sparse matrix, DataFrame or list."""
+    return data.shape[0] if hasattr(data, "shape") else len(data)
 
 
 def _best_fold(label_need, row_need, noise):
@@ -156,7 +160,7 @@ def _iterative_stratification(y, proportions, rng=None):
     return parts
 
 
-class MultilabelStratifiedKFold(_BaseKFold):
+class MultilabelStratifiedKFold(BaseCrossValidator):
     """K-fold cross-validation that stratifies every label of a multi-label target.
 
     Folds are made by iterative stratification (Sechidis, Tsoumakas &
@@ -200,7 +204,32 @@ class MultilabelStratifiedKFold(_BaseKFold):
     """
 
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
-        super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
+        # Checked here, as scikit-learn's own KFold splitters check them.
+        if not isinstance(n_splits, numbers.Integral) or isinstance(n_splits, bool) or n_splits <= 1:
+            raise ValueError("k-fold cross-validation requires at least one train/test split by setting "
+                             f"n_splits=2 or more, got n_splits={n_splits!r}.")
+        if not isinstance(shuffle, bool):
+            raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
+        if not shuffle and random_state is not None:
+            raise ValueError("Setting a random_state has no effect since shuffle is False. Leave "
+                             "random_state to its default (None), or set shuffle=True.")
+        self.n_splits = int(n_splits)
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Return the number of splitting iterations, ``n_splits``.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored; present for API compatibility.
+
+        Returns
+        -------
+        n_splits : int
+        """
+        return self.n_splits
 
     def _rng(self):
         if not self.shuffle:
@@ -233,6 +262,10 @@ class MultilabelStratifiedKFold(_BaseKFold):
             The testing set indices for that split.
         """
         _as_indicator(y, type(self).__name__)  # a clear error before any index is made
+        X, y, groups = indexable(X, y, groups)
+        if self.n_splits > _n_rows(X):
+            raise ValueError(f"Cannot have number of splits n_splits={self.n_splits} greater than the "
+                             f"number of samples: n_samples={_n_rows(X)}.")
         return super().split(X, y, groups)
 
 
@@ -280,9 +313,9 @@ def multilabel_train_test_split(*arrays, stratify, test_size=0.25, random_state=
     if not arrays:
         raise ValueError("At least one array required as input.")
     arrays = indexable(*arrays)
-    n_samples = _num_samples(arrays[0])
-    if _num_samples(stratify) != n_samples:
-        raise ValueError(f"stratify has {_num_samples(stratify)} rows but the arrays have {n_samples}.")
+    n_samples = _n_rows(arrays[0])
+    if _n_rows(stratify) != n_samples:
+        raise ValueError(f"stratify has {_n_rows(stratify)} rows but the arrays have {n_samples}.")
     if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         if not 1 <= test_size < n_samples:
             raise ValueError(f"test_size={test_size} should be between 1 and n_samples - 1 = {n_samples - 1}.")
