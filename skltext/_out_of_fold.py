@@ -133,12 +133,16 @@ class FoldResult(NamedTuple):
 class _FitDone:
     """A no-op scorer that reports each finished fit, the hook ``cross_validate`` offers per fold.
 
-    It runs where the fit ran: with ``n_jobs`` greater than one, possibly in
-    a worker process, whose calls the caller never sees.
+    It runs where the fit ran. A copy sent to a worker process (``n_jobs``)
+    leaves the callback behind: it may hold what does not pickle (a progress
+    bar), and its calls there would never reach the caller anyway.
     """
 
     def __init__(self, on_fit):
         self.on_fit = on_fit
+
+    def __getstate__(self):
+        return {"on_fit": None}
 
     def __call__(self, estimator, X, y):
         if self.on_fit is not None:
@@ -202,8 +206,8 @@ def fit_and_score_folds(estimator, X, y, *, cv, target_type, classes=None, group
         them one after another in this process.
     on_fit : callable, default=None
         Called with each fitted clone as soon as its fit ends (before the
-        scoring), e.g. to advance a progress bar. With ``n_jobs`` other than
-        None or 1 it may run in a worker process, unseen by the caller.
+        scoring), e.g. to advance a progress bar. Fits in worker processes
+        (``n_jobs``) do not call it.
 
     Returns
     -------

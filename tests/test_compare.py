@@ -3,13 +3,18 @@
 import numpy as np
 import pytest
 from imblearn.pipeline import Pipeline as ImbPipeline
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedGroupKFold, cross_validate
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from skltext import CNNClassifier, ThresholdOptimizer
-from skltext.compare import compare_models, make_cv, make_model, make_scorers, pr_auc_score
+from skltext.compare import ComparisonInterrupted, compare_models, make_cv, make_model, make_scorers, pr_auc_score
+from skltext.report import results_table
 from skltext.model_selection import MultilabelStratifiedKFold
 from skltext.sampling import MultilabelRandomOverSampler
 
@@ -205,3 +210,84 @@ def test_class_missing_from_a_training_fold_deep_model():
     comparison = compare_models(texts, y, models=["cnn"], cv=3, tune_thresholds=True,
                                 model_params={"cnn": TINY_CNN | {"epochs": 1}})
     assert np.isfinite(comparison.fold_scores["cnn"]["pr_auc"]).all()
+
+
+class _CountingLogistic(ClassifierMixin, BaseEstimator):
+    """Logistic regression that counts its predict and predict_proba calls, and can stop on a given fit."""
+
+    calls = {"fit": 0, "predict": 0, "predict_proba": 0}
+    interrupt_at = None  # the fit (counted from 1) that raises KeyboardInterrupt, as Ctrl-C would
+
+    def fit(self, X, y):
+        _CountingLogistic.calls["fit"] += 1
+        if _CountingLogistic.calls["fit"] == _CountingLogistic.interrupt_at:
+            raise KeyboardInterrupt
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        _CountingLogistic.calls["predict"] += 1
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        _CountingLogistic.calls["predict_proba"] += 1
+        return self.model_.predict_proba(X)
+
+
+@pytest.fixture
+def counting():
+    _CountingLogistic.calls.update(fit=0, predict=0, predict_proba=0)
+    _CountingLogistic.interrupt_at = None
+    yield _CountingLogistic
+    _CountingLogistic.interrupt_at = None
+
+
+def test_each_test_fold_is_scored_once(multiclass_corpus, counting):
+    """Check one predict and one predict_proba per fold, from which the metrics and out-of-fold results come."""
+    texts, y = multiclass_corpus
+    model = make_pipeline(TfidfVectorizer(), counting())
+    comparison = compare_models(texts, y, models=[("counted", model)], cv=3)
+    assert counting.calls == {"fit": 3, "predict": 3, "predict_proba": 3}
+    direct = cross_validate(model, np.asarray(texts, dtype=object), y, cv=comparison.folds,
+                            scoring={"pr_auc": make_scorers("multiclass")["pr_auc"], "accuracy": "accuracy"})
+    np.testing.assert_allclose(comparison.fold_scores["counted"]["pr_auc"], direct["test_pr_auc"])
+    np.testing.assert_allclose(comparison.fold_scores["counted"]["accuracy"], direct["test_accuracy"])
+
+
+def test_ctrl_c_keeps_the_models_that_finished(multiclass_corpus, counting):
+    """Check that a KeyboardInterrupt in a fit raises ComparisonInterrupted with the finished models."""
+    texts, y = multiclass_corpus
+    counting.interrupt_at = 5  # the second fold of the second model
+    models = [("first", make_pipeline(TfidfVectorizer(), counting())),
+              ("second", make_pipeline(TfidfVectorizer(), counting()))]
+    with pytest.raises(ComparisonInterrupted, match="interrupted after 4 of 6 fits") as stop:
+        compare_models(texts, y, models=models, cv=3, progress=True)
+    assert (stop.value.n_fits, stop.value.n_total) == (4, 6)
+    partial = stop.value.comparison
+    assert partial.models == ["first"] and list(partial.settings) == ["first"]
+    assert partial.oof_predictions["first"].shape == (len(texts),)
+    with pytest.raises(ComparisonInterrupted) as stop:
+        counting.calls["fit"], counting.interrupt_at = 0, 1
+        compare_models(texts, y, models=models, cv=3)
+    assert stop.value.comparison is None and stop.value.n_fits == 0
+
+
+def test_n_jobs_fits_the_linear_folds_in_parallel_with_the_same_results(multiclass_corpus):
+    """Check that n_jobs changes nothing in the results of the TF-IDF baselines, with a progress bar too."""
+    texts, y = multiclass_corpus
+    one = compare_models(texts, y, models=["tfidf-svm"], cv=3)
+    two = compare_models(texts, y, models=["tfidf-svm"], cv=3, n_jobs=2, progress=True)  # the bar is not sent to the workers
+    for metric in one.metrics:
+        np.testing.assert_allclose(two.fold_scores["tfidf-svm"][metric], one.fold_scores["tfidf-svm"][metric])
+    np.testing.assert_allclose(two.oof_scores["tfidf-svm"], one.oof_scores["tfidf-svm"])
+
+
+def test_table_is_the_report_table(multiclass_corpus):
+    """Check that Comparison.table renders with skltext.report.results_table, bold on the best scores."""
+    texts, y = multiclass_corpus
+    comparison = compare_models(texts, y, models=["tfidf-lr", "tfidf-svm"], cv=2)
+    table = comparison.table()
+    assert table == results_table(comparison)
+    assert table.splitlines()[0] == "| model | accuracy | macro-F1 | PR-AUC | fit s | predict s |"
+    assert table.count("**") == 2 * len(comparison.metrics)

@@ -6,12 +6,16 @@ Nothing here imports scikit-learn or Keras at module level, so that
 
 import argparse
 import ast
+import shlex
 import sys
 from collections import Counter
 
-__all__ = ["UsageError", "LazyHelpParser", "add_reading_options", "add_fitting_options", "model_names",
-           "parse_params", "read_table", "labelled_rows", "check_classes"]
+__all__ = ["UsageError", "LazyHelpParser", "LABELLED_DATA", "add_command", "add_shared_options",
+           "add_reading_options", "add_fitting_options", "model_names", "check_imbalance", "parse_params",
+           "command_line", "read_table", "labelled_rows", "check_classes", "labelled_data"]
 
+# Help of the DATA argument of the commands that read labels.
+LABELLED_DATA = "labelled file: .csv, .tsv, .jsonl (each optionally .gz) or .parquet"
 _SHOWN_ROWS = 10
 # Cells of a single-label column holding one of these on most rows are likely several labels.
 _LABEL_SEPARATORS = ("|", ";", ",")
@@ -46,6 +50,25 @@ def _imbalance_remedies():
     from ..compare import IMBALANCE_REMEDIES
 
     return IMBALANCE_REMEDIES
+
+
+def add_command(commands, name, *, help, description, model_dir=False, data_help=LABELLED_DATA,
+                data_optional=False):
+    """The parser of a sub-command, with its positional arguments: MODEL_DIR (with ``model_dir``) and DATA."""
+    parser = commands.add_parser(name, help=help, description=description)
+    if model_dir:
+        parser.add_argument("model_dir", metavar="MODEL_DIR", help="folder written by skltext train")
+    parser.add_argument("data", nargs="?" if data_optional else None, metavar="DATA", help=data_help)
+    return parser
+
+
+def add_shared_options(parser, *, verbose_help, labelled=True, fitting=False):
+    """The options after a command's own: reading DATA, the models' fitting options (with ``fitting``) and
+    ``-v``/``--verbose`` (counted: ``-vv`` is 2)."""
+    add_reading_options(parser, labelled=labelled)
+    if fitting:
+        add_fitting_options(parser)
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=verbose_help)
 
 
 def add_reading_options(parser, *, labelled=True):
@@ -114,6 +137,11 @@ def parse_params(items):
             parsed = value
         params.setdefault(model, {})[name] = parsed
     return params
+
+
+def command_line(argv):
+    """The command that reproduces this run, for reports and ``training.json``."""
+    return "skltext " + " ".join(shlex.quote(arg) for arg in argv)
 
 
 def read_table(args, *, labelled=True, text=None, id=None):
@@ -203,3 +231,12 @@ def check_classes(labels, args, multilabel, n_folds=None):
         shown = ", ".join(f"{label!r} ({count})" for count, label in rare[:_SHOWN_ROWS])
         print(f"Note: {len(rare)} classes have fewer documents than the {n_folds} folds, so some test folds "
               f"miss them and their scores are unreliable: {shown}.", file=sys.stderr)
+
+
+def labelled_data(corpus, args, *, n_folds=None):
+    """Texts, labels, groups and multi-label flag of a corpus, checked by :func:`labelled_rows` and
+    :func:`check_classes`."""
+    texts, labels, groups = labelled_rows(corpus, args)
+    multilabel = bool(corpus.get("multilabel", False))
+    check_classes(labels, args, multilabel, n_folds=n_folds)
+    return texts, labels, groups, multilabel

@@ -1,16 +1,15 @@
 """``skltext compare``: cross-validate models on a labelled file, print the table, write the report."""
 
-import shlex
 import sys
 import time
 
 from ._common import (
     UsageError,
-    add_fitting_options,
-    add_reading_options,
-    check_classes,
+    add_command,
+    add_shared_options,
     check_imbalance,
-    labelled_rows,
+    command_line,
+    labelled_data,
     model_names,
     parse_params,
     read_table,
@@ -25,12 +24,10 @@ DEMO_MODEL_PARAMS = {"cnn": {"filters": 32, **_DEMO_TRAINING}, "lstm": {"units":
 
 
 def add_parser(commands):
-    parser = commands.add_parser(
-        "compare", help="cross-validate deep text models against TF-IDF baselines on a labelled file",
+    parser = add_command(
+        commands, "compare", help="cross-validate deep text models against TF-IDF baselines on a labelled file",
         description="Cross-validate deep text models (CNN, LSTM) against TF-IDF baselines on the same folds, "
-                    "print a results table and write report.md with figures.")
-    parser.add_argument("data", nargs="?", metavar="DATA",
-                        help="labelled file: .csv, .tsv, .jsonl (each optionally .gz) or .parquet")
+                    "print a results table and write report.md with figures.", data_optional=True)
     parser.add_argument("--demo", action="store_true",
                         help=f"use a built-in synthetic corpus ({DEMO_SAMPLES} support tickets, 8 imbalanced "
                              "classes in confusable pairs; no download) and small, fast deep models")
@@ -42,11 +39,8 @@ def add_parser(commands):
     parser.add_argument("--save-best", default=None, metavar="MODEL_DIR",
                         help="also train the model with the best macro-F1 on every row and save it into MODEL_DIR "
                              "(as skltext train does)")
-    add_reading_options(parser)
-    add_fitting_options(parser)
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="-v: scores of every fold; -vv: also the deep models' per-epoch Keras output and "
-                             "the backend's logging")
+    add_shared_options(parser, fitting=True, verbose_help="-v: scores of every fold; -vv: also the deep models' "
+                                                          "per-epoch Keras output and the backend's logging")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -72,18 +66,23 @@ def _report(comparison, args, argv, description, params, elapsed, interrupted=No
     for name, values in params.items():
         if name in comparison.models:
             notes.append(f"{name} parameters: " + ", ".join(f"{key}={value!r}" for key, value in values.items()))
-    command = "skltext " + " ".join(shlex.quote(arg) for arg in argv)
     return write_report(comparison, args.out, title="skltext compare", description=description,
-                        command=command, notes=notes)
+                        command=command_line(argv), notes=notes)
 
 
-def run(args, argv):
+def _checked_models(args):
+    """The models to compare, once the arguments that need no data are checked."""
     if args.demo == (args.data is not None):
         raise UsageError("Give a DATA file or --demo (not both).")
     models = _selected_models(args)
     if args.cv < 2:
         raise UsageError(f"--cv must be at least 2, got {args.cv}.")
     check_imbalance(args)
+    return models
+
+
+def _corpus_and_params(args, models):
+    """The corpus (DATA or the demo's) and the parameters of the compared models (the demo's smaller ones)."""
     params = parse_params(args.param)
     if args.demo:
         from ..datasets import make_demo_corpus
@@ -94,10 +93,24 @@ def run(args, argv):
         corpus.multilabel = False
     else:
         corpus = read_table(args)
-    params = {name: value for name, value in params.items() if name in models}
-    texts, labels, groups = labelled_rows(corpus, args)
-    multilabel = bool(corpus.get("multilabel", False))
-    check_classes(labels, args, multilabel, n_folds=args.cv)
+    return corpus, {name: value for name, value in params.items() if name in models}
+
+
+def _report_interrupted(stop, args, argv, corpus, params, elapsed):
+    message = f"interrupted after {stop.n_fits} of {stop.n_total} fits"
+    if stop.comparison is None:
+        print(f"\nskltext compare: {message}; no model finished, so no report.", file=sys.stderr)
+    else:
+        paths = _report(stop.comparison, args, argv, corpus.description, params, elapsed, interrupted=message)
+        print(f"\nskltext compare: {message}; partial report of {', '.join(stop.comparison.models)}: "
+              f"{paths['report']}", file=sys.stderr)
+    return 130
+
+
+def run(args, argv):
+    models = _checked_models(args)
+    corpus, params = _corpus_and_params(args, models)
+    texts, labels, groups, _ = labelled_data(corpus, args, n_folds=args.cv)
 
     import matplotlib
 
@@ -113,39 +126,19 @@ def run(args, argv):
                                     model_params=params, random_state=args.seed, progress=not args.quiet,
                                     verbose=args.verbose)
     except ComparisonInterrupted as stop:
-        elapsed = time.perf_counter() - start
-        message = f"interrupted after {stop.n_fits} of {stop.n_total} fits"
-        if stop.comparison is None:
-            print(f"\nskltext compare: {message}; no model finished, so no report.", file=sys.stderr)
-        else:
-            paths = _report(stop.comparison, args, argv, corpus.description, params, elapsed, interrupted=message)
-            print(f"\nskltext compare: {message}; partial report of {', '.join(stop.comparison.models)}: "
-                  f"{paths['report']}", file=sys.stderr)
-        return 130
+        return _report_interrupted(stop, args, argv, corpus, params, time.perf_counter() - start)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     elapsed = time.perf_counter() - start
     paths = _report(comparison, args, argv, corpus.description, params, elapsed)
-
     print(f"\n{corpus.description}, {len(comparison.folds)}-fold cross-validation, mean ± std over folds:\n")
     print(comparison.table())
     print(f"\nBest macro-F1: {comparison.best_model}. Report: {paths['report']} ({elapsed:.0f} s)")
     sys.stdout.flush()
     if args.save_best is not None:
-        _save_best(comparison.best_model, texts, labels, groups, args, argv, corpus, params)
+        from ._model_dir import fit_and_save
+
+        print(f"Training {comparison.best_model} on all {len(texts)} documents for --save-best", file=sys.stderr)
+        fit_and_save(comparison.best_model, texts, labels, groups, args, argv, data=corpus.description,
+                     params=params.get(comparison.best_model), out=args.save_best)
     return 0
-
-
-def _save_best(name, texts, labels, groups, args, argv, corpus, params):
-    from ._model_dir import fit_model, print_saved, save_model_dir
-
-    print(f"Training {name} on all {len(texts)} documents for --save-best", file=sys.stderr)
-    start = time.perf_counter()
-    estimator, info = fit_model(name, texts, labels, groups, imbalance=args.imbalance,
-                                tune_thresholds=args.tune_thresholds, params=params.get(name), seed=args.seed,
-                                verbose=args.verbose)
-    info.update(text_column=args.text or "text", label_column=args.label, data=corpus.description,
-                seconds=round(time.perf_counter() - start, 1),
-                command="skltext " + " ".join(shlex.quote(arg) for arg in argv))
-    files = save_model_dir(estimator, info, args.save_best)
-    print_saved(info, args.save_best.rstrip("/"), files)

@@ -5,28 +5,24 @@ confusion matrix, precision-recall curves with the operating points) for the
 saved model's predictions on every row of DATA.
 """
 
-import shlex
 import sys
 import time
 
-from ._common import UsageError, add_reading_options, labelled_rows, read_table
+from ._common import UsageError, add_command, add_shared_options, command_line, labelled_rows, read_table
 from ._model_dir import load_model_dir, read_training_info
 
 __all__ = ["add_parser", "run"]
 
 
 def add_parser(commands):
-    parser = commands.add_parser(
-        "evaluate", help="score a saved model on a labelled file and write the report",
+    parser = add_command(
+        commands, "evaluate", help="score a saved model on a labelled file and write the report",
         description="Score a model saved by skltext train on a labelled file (held out from its training) and "
-                    "write report.md with the per-class table, confusion matrix and precision-recall curves.")
-    parser.add_argument("model_dir", metavar="MODEL_DIR", help="folder written by skltext train")
-    parser.add_argument("data", metavar="DATA",
-                        help="labelled file: .csv, .tsv, .jsonl (each optionally .gz) or .parquet")
+                    "write report.md with the per-class table, confusion matrix and precision-recall curves.",
+        model_dir=True)
     parser.add_argument("--out", default="skltext-evaluation",
                         help="folder for report.md and the figures (default: skltext-evaluation)")
-    add_reading_options(parser)
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="-vv: the backend's logging")
+    add_shared_options(parser, verbose_help="-vv: the backend's logging")
     return parser
 
 
@@ -78,7 +74,7 @@ def run(args, argv):
     documents[:] = texts
     start = time.perf_counter()
     predicted = np.asarray(estimator.predict(documents))
-    scores, _ = score_matrix(estimator, documents)
+    scores, _ = score_matrix(estimator, documents, target_type)
     predict_time = time.perf_counter() - start
     if scores.shape[1] < len(classes):  # columns for the classes the model does not know
         scores = np.column_stack([scores, np.full((len(scores), len(classes) - scores.shape[1]), -np.inf)])
@@ -98,7 +94,7 @@ def run(args, argv):
     if info.get("command"):
         notes.append(f"trained with: `{info['command']}`")
     paths = write_report(comparison, args.out, title="skltext evaluate", description=corpus.description,
-                         command="skltext " + " ".join(shlex.quote(arg) for arg in argv), notes=notes,
+                         command=command_line(argv), notes=notes,
                          evaluated_on=f"{len(y)} documents of {args.data}, predicted by the saved model")
     shown = ", ".join(f"{metric.replace('_', '-')} {value:.3f}" for metric, value in values.items())
     print(f"{name} on {corpus.description}, {len(y)} documents: {shown}")

@@ -11,11 +11,12 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from ._common import UsageError
+from ._common import UsageError, command_line
 
-__all__ = ["fit_model", "save_model_dir", "read_training_info", "load_model_dir", "TRAINING_INFO"]
+__all__ = ["fit_model", "fit_and_save", "save_model_dir", "read_training_info", "load_model_dir", "TRAINING_INFO"]
 
 TRAINING_INFO = "training.json"
 _MODEL_DESCRIPTION = "skltext.json"  # written by save_model
@@ -63,6 +64,21 @@ def fit_model(name, texts, labels, groups=None, *, imbalance="none", tune_thresh
     if network is not None:
         info["epochs"] = {"kept": int(network.best_epoch_), "run": int(network.n_iter_)}
     return estimator, info
+
+
+def fit_and_save(name, texts, labels, groups, args, argv, *, data, params, out):
+    """Fit ``name`` on every row with the fitting options of ``args``, save it into ``out`` and say so."""
+    start = time.perf_counter()
+    try:
+        estimator, info = fit_model(name, texts, labels, groups, imbalance=args.imbalance,
+                                    tune_thresholds=args.tune_thresholds, params=params, seed=args.seed,
+                                    verbose=args.verbose)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    info.update(text_column=args.text or "text", label_column=args.label, data=data,
+                seconds=round(time.perf_counter() - start, 1), command=command_line(argv))
+    files = save_model_dir(estimator, info, out)
+    print_saved(info, str(out).rstrip("/"), files)
 
 
 def _with_history(estimator):

@@ -13,7 +13,7 @@ standard output without ``--out``).
 import sys
 from pathlib import Path
 
-from ._common import UsageError, add_reading_options, read_table
+from ._common import UsageError, add_command, add_shared_options, read_table
 from ._model_dir import load_model_dir, read_training_info
 
 __all__ = ["add_parser", "run", "score_matrix"]
@@ -22,22 +22,19 @@ _OUTPUT_FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "
 
 
 def add_parser(commands):
-    parser = commands.add_parser(
-        "predict", help="label documents with a saved model",
+    parser = add_command(
+        commands, "predict", help="label documents with a saved model",
         description="Predict the label of every document of DATA with a model saved by skltext train; write "
-                    "the labels and the per-class probabilities.")
-    parser.add_argument("model_dir", metavar="MODEL_DIR", help="folder written by skltext train")
-    parser.add_argument("data", metavar="DATA",
-                        help="file of documents (.csv, .tsv, .jsonl, each optionally .gz, or .parquet), or - to "
-                             "read standard input, one document per line")
+                    "the labels and the per-class probabilities.",
+        model_dir=True, data_help="file of documents (.csv, .tsv, .jsonl, each optionally .gz, or .parquet), "
+                                  "or - to read standard input, one document per line")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help="output file: .csv, .tsv, .jsonl or .parquet (default: CSV on standard output)")
     parser.add_argument("--id", default=None, help="column of DATA to copy to the output, e.g. a document id")
     parser.add_argument("--top-k", type=int, default=None, metavar="K",
                         help="write the K most likely classes and their probabilities instead of one column per "
                              "class")
-    add_reading_options(parser, labelled=False)
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="-vv: the backend's logging")
+    add_shared_options(parser, labelled=False, verbose_help="-vv: the backend's logging")
     return parser
 
 
@@ -64,16 +61,11 @@ def _read_documents(args, info):
     return ["" if text is None else text for text in corpus.texts], corpus.ids
 
 
-def score_matrix(estimator, documents):
+def score_matrix(estimator, documents, target_type):
     """Per-class probabilities (or decision scores) of shape (n_samples, n_classes), and their column prefix."""
-    import numpy as np
+    from .._out_of_fold import score_matrix as scores_of
 
-    if hasattr(estimator, "predict_proba"):
-        return np.asarray(estimator.predict_proba(documents), dtype=float), "proba"
-    scores = np.asarray(estimator.decision_function(documents), dtype=float)
-    if scores.ndim == 1:  # binary: one score for the second class
-        scores = np.column_stack([-scores, scores])
-    return scores, "score"
+    return scores_of(estimator, documents, target_type), "proba" if hasattr(estimator, "predict_proba") else "score"
 
 
 def _label_names(estimator, info):
@@ -90,7 +82,8 @@ def predict_rows(estimator, info, texts, ids, id_name, top_k, multilabel_as_list
     documents[:] = texts
     names = _label_names(estimator, info)
     predicted = np.asarray(estimator.predict(documents))
-    scores, prefix = score_matrix(estimator, documents)
+    # A folder that save_model wrote alone has no target type: a 1-D decision function is read as binary.
+    scores, prefix = score_matrix(estimator, documents, info.get("target_type", "multiclass"))
     multilabel = info.get("target_type") == "multilabel-indicator"
     rows = []
     for i in range(len(texts)):
