@@ -40,8 +40,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from _common import RESULTS, data_dir, write_table
 from skltext import ThresholdOptimizer
-from skltext.compare import make_model, pr_auc_score
+from skltext.compare import make_model
 from skltext.datasets import load_jsonl_corpus
+from skltext.metrics import pr_auc_score
 
 RAW = RESULTS / "quality.json"
 TREC_SEEDS = 5

@@ -21,8 +21,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 import skltext.models._base as base
 from _common import data_dir, write_table
-from skltext.compare import make_model, pr_auc_score
+from skltext.compare import make_model
 from skltext.datasets import load_jsonl_corpus
+from skltext.metrics import pr_auc_score
 
 
 def main():
