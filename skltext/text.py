@@ -36,6 +36,52 @@ def _most_frequent_first(codes, counts, types):
     return ordered
 
 
+def _rank_vocabulary(codes, types, *, min_count=1, max_words=None, reserved=()):
+    """Count the tokens of a corpus and rank the kept ones into a vocabulary.
+
+    :class:`TextTokenizer` and the models that take token strings both build
+    their vocabularies here, so that both rank tokens the same way.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        Index into ``types`` of every token of the corpus.
+    types : list
+        The distinct tokens.
+    min_count : int, default=1
+        Tokens seen fewer times get no id.
+    max_words : int, default=None
+        Keep at most this many tokens, the most frequent.
+    reserved : set, default=()
+        Tokens that get no id of their own (padding and OOV in a token matrix).
+
+    Returns
+    -------
+    vocabulary : dict
+        Token to id, ids from 2, most frequent first, ties by the token.
+    counts : list of int
+        Count of each token of ``vocabulary``, in id order.
+    code_to_id : ndarray of int32
+        Id of every index into ``types``; OOV_ID for the tokens left out.
+    """
+    counts = np.bincount(codes, minlength=len(types)).tolist()
+    kept = [code for code in range(len(types)) if counts[code] >= min_count]
+    if reserved:
+        kept = [code for code in kept if types[code] not in reserved]
+    kept = _most_frequent_first(kept, counts, types)[:max_words]
+    ids = range(OOV_ID + 1, OOV_ID + 1 + len(kept))
+    code_to_id = np.full(len(types), OOV_ID, dtype=np.int32)
+    code_to_id[kept] = np.asarray(ids, dtype=np.int32)
+    return dict(zip(map(types.__getitem__, kept), ids)), list(map(counts.__getitem__, kept)), code_to_id
+
+
+def _as_token_strings(types, known):
+    """The distinct tokens as ``output='tokens'`` shows them: '[UNK]' where not ``known``."""
+    strings = np.fromiter(types, dtype=object, count=len(types))  # tuples stay single entries
+    strings[~known] = OOV_TOKEN
+    return strings
+
+
 def _kept_tokens(lengths, kept, *, keep_last):
     """Mask of the flat tokens that survive truncating each document to ``kept`` tokens."""
     ends = np.cumsum(lengths)
@@ -232,6 +278,47 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return encode_corpus(documents, code_of, lowercase=self.lowercase, token_pattern=self.token_pattern,
                              tokenizer=self.tokenizer)
 
+    def _split(self, documents):
+        """Split documents: codes of all their tokens, tokens per document, distinct tokens.
+
+        A token's code is its index in the distinct tokens, which are listed in
+        order of first appearance.
+        """
+        # A missing key calls the counter, which hands out the next code: one C-level pass.
+        codes_of = defaultdict(count().__next__)
+        codes, lengths = self._encode_corpus(documents, codes_of.__getitem__)
+        return codes, lengths, list(codes_of)
+
+    def tokenize(self, X):
+        """Split documents into the tokens that :meth:`fit` and :meth:`transform` see.
+
+        Only ``lowercase``, ``token_pattern`` and ``tokenizer`` apply: no
+        vocabulary, padding or truncation. Word vectors trained on these lists
+        (see :func:`~skltext.embeddings.train_word_vectors`) match the words
+        the models are given.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Documents to split; the tokenizer need not be fitted.
+
+        Returns
+        -------
+        tokens : list of list of str
+            The tokens of each document, in order.
+
+        Examples
+        --------
+        >>> from skltext import TextTokenizer
+        >>> TextTokenizer().tokenize(["The cat sat.", "?"])
+        [['the', 'cat', 'sat'], []]
+        """
+        self._validate_params()
+        codes, lengths, types = self._split(check_documents(X))
+        tokens = list(map(types.__getitem__, codes.tolist()))
+        ends = np.cumsum(lengths).tolist()
+        return [tokens[end - length : end] for end, length in zip(ends, lengths.tolist())]
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the vocabulary and the output length from training documents.
@@ -252,60 +339,47 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return self
 
     def _fit(self, documents):
-        """Fit on documents; return what fit_transform needs to lay out their ids.
+        """Fit on documents; return them split, as fit_transform lays them out.
 
         Returns
         -------
+        codes, lengths, types
+            As :meth:`_split` returns them.
         code_to_id : ndarray of int32
-            Token id of every provisional code.
-        codes : ndarray of int32
-            Provisional codes of all tokens, document after document.
-        lengths : ndarray of int64
-            Tokens per document.
+            Token id of every code.
         """
         if not documents:
             raise ValueError("TextTokenizer needs at least one document to fit; got 0.")
-        # Every distinct token gets a provisional code in order of appearance, in one C-level
-        # pass: a missing key calls the counter, which hands out the next code.
-        codes_of = defaultdict(count().__next__)
-        codes, lengths = self._encode_corpus(documents, codes_of.__getitem__)
-
-        types = list(codes_of)
-        n_types = len(types)
-        counts = np.bincount(codes, minlength=n_types).tolist()
-        kept = [code for code in range(n_types) if counts[code] >= self.min_count]
-        kept = _most_frequent_first(kept, counts, types)
-        if self.max_words is not None:
-            kept = kept[: self.max_words]
-        self.vocabulary_ = {types[code]: token_id for token_id, code in enumerate(kept, start=2)}
-        self.token_counts_ = {types[code]: counts[code] for code in kept}
+        codes, lengths, types = self._split(documents)
+        self.vocabulary_, counts, code_to_id = _rank_vocabulary(
+            codes, types, min_count=self.min_count, max_words=self.max_words)
+        self.token_counts_ = dict(zip(self.vocabulary_, counts))
         if self.max_len == "auto":
             self.max_len_ = max(1, int(np.ceil(np.percentile(lengths, _AUTO_MAX_LEN_QUANTILE))))
         else:
             self.max_len_ = self.max_len
-        code_to_id = np.full(n_types, OOV_ID, dtype=np.int32)
-        code_to_id[kept] = np.arange(2, 2 + len(kept), dtype=np.int32)
-        return code_to_id, codes, lengths
+        return codes, lengths, types, code_to_id
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
-        """Learn the vocabulary and return the id matrix of the training documents.
+        """Fit, then transform the same documents, splitting them only once.
 
         Parameters
         ----------
         X : iterable of str
-            Training documents.
+            Training documents, both to learn from and to lay out.
         y : None
             Ignored.
 
         Returns
         -------
-        ids : ndarray of shape (n_samples, max_len_), dtype int32 or object
-            Token strings instead of ids with ``output='tokens'``.
+        X_out : ndarray of shape (n_samples, max_len_)
+            What :meth:`transform` would return for ``X``.
         """
-        code_to_id, codes, lengths = self._fit(check_documents(X))
-        # Only fit_transform maps every token to its id; fit needs the counts alone.
-        return self._as_output(self._pad(code_to_id[codes], lengths))
+        codes, lengths, types, code_to_id = self._fit(check_documents(X))
+        if self.output == "tokens":  # the strings come straight from the split, not back from ids
+            return self._pad(_as_token_strings(types, code_to_id != OOV_ID)[codes], lengths)
+        return self._pad(code_to_id[codes], lengths)
 
     def transform(self, X):
         """Map documents to a padded matrix of token ids.
@@ -322,26 +396,27 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             ``output='tokens'``, the token strings ('' and '[UNK]').
         """
         check_is_fitted(self)
+        documents = check_documents(X)
+        if self.output == "tokens":
+            codes, lengths, types = self._split(documents)
+            known = np.fromiter(map(self.vocabulary_.__contains__, types), dtype=bool, count=len(types))
+            return self._pad(_as_token_strings(types, known)[codes], lengths)
         # Unknown tokens read as OOV_ID through the defaultdict's factory.
         code_of = defaultdict(_OOV_FACTORY, self.vocabulary_).__getitem__
-        return self._as_output(self._pad(*self._encode_corpus(check_documents(X), code_of)))
+        return self._pad(*self._encode_corpus(documents, code_of))
 
-    def _as_output(self, ids):
-        if self.output == "ids":
-            return ids
-        return np.array(self.get_vocabulary(), dtype=object)[ids]
-
-    def _pad(self, ids, lengths):
-        """Lay flat token ids out as a padded/truncated (n_documents, max_len_) matrix."""
+    def _pad(self, values, lengths):
+        """Lay flat token ids (or strings) out as a padded/truncated (n_documents, max_len_) matrix."""
         width = self.max_len_
         kept = np.minimum(lengths, width)
         if (kept < lengths).any():
-            ids = ids[_kept_tokens(lengths, kept, keep_last=self.truncating == "pre")]
+            values = values[_kept_tokens(lengths, kept, keep_last=self.truncating == "pre")]
         # Row-major order of the filled cells is document order, then token order.
         columns = np.arange(width)
         filled = columns >= (width - kept)[:, None] if self.padding == "pre" else columns < kept[:, None]
-        out = np.zeros((len(lengths), width), dtype=np.int32)
-        out[filled] = ids
+        pad, dtype = (PAD_TOKEN, object) if values.dtype == object else (PAD_ID, np.int32)
+        out = np.full((len(lengths), width), pad, dtype=dtype)
+        out[filled] = values
         return out
 
     def get_vocabulary(self):

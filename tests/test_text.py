@@ -263,3 +263,80 @@ def test_many_documents_span_chunks(arrow_path, monkeypatch):
     monkeypatch.setattr(skltext._tokenize, "_CHUNK_CHARACTERS", 40)
     np.testing.assert_array_equal(TextTokenizer(max_len=5).fit_transform(docs), expected)
     np.testing.assert_array_equal(TextTokenizer(max_len=5).fit(docs).transform(docs), expected)
+
+
+@pytest.mark.parametrize("params", [{}, {"max_words": 3}, {"min_count": 2, "padding": "post"},
+                                    {"max_len": 2, "truncating": "pre"}, {"tokenizer": str.split}])
+@pytest.mark.parametrize("large", [False, True], ids=["re", "arrow"])
+def test_token_output_comes_straight_from_the_split(monkeypatch, params, large):
+    """Check that output='tokens' equals the id matrix read through get_vocabulary, without
+    building ids and without reading the vocabulary by id to get the strings."""
+    docs = DOCS * 300 if large else DOCS  # 300 copies pass the Arrow path's size threshold
+    new_docs = ["the zebra sat on a cat", "", "END end end", *DOCS]
+    reference = TextTokenizer(**params).fit(docs)
+    vocabulary = np.array(reference.get_vocabulary(), dtype=object)
+    expected_fit, expected_new = vocabulary[reference.transform(docs)], vocabulary[reference.transform(new_docs)]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("token strings went through ids")
+
+    monkeypatch.setattr(TextTokenizer, "get_vocabulary", refuse)
+    monkeypatch.setattr(TextTokenizer, "inverse_transform", refuse)
+    tokenizer = TextTokenizer(output="tokens", **params)
+    tokens = tokenizer.fit_transform(docs)
+    assert tokens.dtype == object and tokens.shape == expected_fit.shape
+    assert tokens.tolist() == expected_fit.tolist()
+    assert tokenizer.transform(new_docs).tolist() == expected_new.tolist()
+    assert tokenizer.vocabulary_ == reference.vocabulary_
+    assert tokenizer.token_counts_ == reference.token_counts_
+
+
+def test_fit_splits_and_counts_once(monkeypatch):
+    """Check that one fit splits the documents once and ranks one vocabulary, with either output."""
+    import skltext.text
+
+    calls = {"split": 0, "rank": 0}
+    split, rank = TextTokenizer._encode_corpus, skltext.text._rank_vocabulary
+
+    def counted_split(self, *args):
+        calls["split"] += 1
+        return split(self, *args)
+
+    def counted_rank(*args, **kwargs):
+        calls["rank"] += 1
+        return rank(*args, **kwargs)
+
+    monkeypatch.setattr(TextTokenizer, "_encode_corpus", counted_split)
+    monkeypatch.setattr(skltext.text, "_rank_vocabulary", counted_rank)
+    for output in ["ids", "tokens"]:
+        calls.update(split=0, rank=0)
+        TextTokenizer(output=output).fit_transform(DOCS)
+        assert calls == {"split": 1, "rank": 1}
+
+
+def test_vocabulary_is_unchanged_on_a_fixed_corpus():
+    """Check the vocabulary, counts and ids of a fixed corpus against their pinned values."""
+    tokenizer = TextTokenizer(min_count=1, max_len=5).fit(DOCS)
+    assert tokenizer.vocabulary_ == {"the": 2, "a": 3, "cat": 4, "dog": 5, "sat": 6, "and": 7, "end": 8,
+                                     "mat": 9, "on": 10}
+    assert tokenizer.token_counts_ == {"the": 4, "a": 2, "cat": 2, "dog": 2, "sat": 2, "and": 1, "end": 1,
+                                       "mat": 1, "on": 1}
+    assert tokenizer.transform(DOCS).tolist() == [[2, 4, 6, 10, 2], [0, 0, 2, 5, 6], [3, 4, 7, 3, 5],
+                                                  [0, 0, 0, 2, 8]]
+
+
+def test_tokenize_splits_like_fit():
+    """Check that tokenize gives each document's tokens as fit sees them, without fitting."""
+    tokenizer = TextTokenizer(max_len=20)
+    tokens = tokenizer.tokenize(DOCS)
+    assert not hasattr(tokenizer, "vocabulary_")
+    assert tokens == tokenizer.fit(DOCS).inverse_transform(tokenizer.transform(DOCS))
+    assert tokens[3] == ["the", "end"]
+    assert TextTokenizer(lowercase=False, tokenizer=str.split).tokenize(["A-b c", ""]) == [["A-b", "c"], []]
+    assert TextTokenizer().tokenize([]) == []
+    with pytest.raises(ValueError, match="not a valid regex"):
+        TextTokenizer(token_pattern="(").tokenize(DOCS)
+    with pytest.raises(ValueError, match="'lowercase' parameter"):
+        TextTokenizer(lowercase="yes").tokenize(DOCS)
+    with pytest.raises(TypeError, match="single str"):
+        TextTokenizer().tokenize("one document")

@@ -12,11 +12,9 @@ from itertools import count
 
 import numpy as np
 
-from ..text import _OOV_FACTORY, OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN, _most_frequent_first
+from ..text import _OOV_FACTORY, OOV_TOKEN, PAD_ID, PAD_TOKEN, _rank_vocabulary
 
 __all__ = ["is_token_matrix", "fit_token_vocabulary", "encode_tokens"]
-
-_FIRST_WORD_ID = 2
 
 
 def is_token_matrix(X):
@@ -59,17 +57,10 @@ def fit_token_vocabulary(X, *, name):
     # Provisional codes in order of appearance, handed out in one C-level pass.
     codes_of = defaultdict(count().__next__)
     codes = np.fromiter(map(codes_of.__getitem__, flat), dtype=np.int64, count=len(flat))
-    types = list(codes_of)
-    counts = np.bincount(codes, minlength=len(types))
-    is_word = np.array([token not in (PAD_TOKEN, OOV_TOKEN) for token in types], dtype=bool)
-    words = np.flatnonzero(is_word)
-    # Most frequent first, ties alphabetical: the same order TextTokenizer uses.
-    order = _most_frequent_first(words.tolist(), counts.tolist(), types)
-    code_to_id = np.full(len(types), OOV_ID, dtype=np.int32)
-    code_to_id[order] = np.arange(_FIRST_WORD_ID, _FIRST_WORD_ID + len(order), dtype=np.int32)
+    # Counted and ranked in one pass, as TextTokenizer ranks its own vocabulary.
+    vocabulary, _, code_to_id = _rank_vocabulary(codes, list(codes_of), reserved={PAD_TOKEN, OOV_TOKEN})
     if PAD_TOKEN in codes_of:
         code_to_id[codes_of[PAD_TOKEN]] = PAD_ID
-    vocabulary = {types[code]: int(code_to_id[code]) for code in order}
     return vocabulary, code_to_id[codes].reshape(shape)
 
 
