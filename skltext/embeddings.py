@@ -12,9 +12,8 @@ import gzip
 import io
 import warnings
 import zlib
-from collections import Counter, defaultdict, namedtuple
+from collections import Counter, namedtuple
 from collections.abc import Mapping
-from itertools import count
 from pathlib import Path
 
 import numpy as np
@@ -224,12 +223,7 @@ def tokenize_documents(documents, tokenizer=None):
     tokens : list of list of str
     """
     tokenizer = TextTokenizer() if tokenizer is None else tokenizer
-    documents = check_documents(documents, name="tokenize_documents")
-    codes_of = defaultdict(count().__next__)
-    codes, lengths = tokenizer._encode_corpus(documents, codes_of.__getitem__)
-    tokens = list(map(list(codes_of).__getitem__, codes.tolist()))  # any token type, tuples included
-    ends = np.cumsum(lengths).tolist()
-    return [tokens[end - length : end] for end, length in zip(ends, lengths.tolist())]
+    return tokenizer.tokenize(check_documents(documents, name="tokenize_documents"))
 
 
 # ------------------------------------------------------------------ reading
