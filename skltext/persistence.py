@@ -14,6 +14,12 @@ without that risk:
 - ``array_<n>.npy``: large numeric arrays (word vectors given as
   ``embeddings``), loaded with ``allow_pickle=False``.
 
+Classes are named by their public import path (``sklearn.svm.LinearSVC``, not
+the private module that defines it), so a scikit-learn release that moves a
+class between private modules does not break saved models; the private paths
+that version 0.2.0 wrote are still read. Keras is imported only for a model
+that holds a network: saving or loading a TF-IDF pipeline does not load it.
+
 Loading only instantiates classes from a fixed list (the skltext estimators,
 scikit-learn and imbalanced-learn pipelines, imbalanced-learn's random
 samplers, the cross-validation splitters and the parts of the TF-IDF
@@ -27,9 +33,9 @@ import importlib
 import inspect
 import json
 import os
+import sys
 from pathlib import Path
 
-import keras
 import numpy as np
 
 from .exceptions import ModelVersionError
@@ -44,8 +50,9 @@ _FORMAT_NAME = "skltext-model"
 # Fitted state kept behind a property rather than in an attribute of the instance.
 _FITTED_PROPERTIES = {"sklearn.feature_extraction.text.TfidfVectorizer": ("idf_",)}
 
-# Classes that load_model may instantiate. Each keeps all of its fitted state in
-# public attributes ending in "_", which is what the description stores.
+# Classes that load_model may instantiate, by public import path. Each keeps all
+# of its fitted state in public attributes ending in "_", which is what the
+# description stores.
 _ALLOWED_CLASSES = frozenset({
     "skltext.models.lstm.LSTMClassifier",
     "skltext.models.cnn.CNNClassifier",
@@ -60,21 +67,35 @@ _ALLOWED_CLASSES = frozenset({
     "skltext.model_selection.MultilabelStratifiedKFold",
     "skltext.embeddings.WordVectors",
     "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._function_transformer.FunctionTransformer",
+    "sklearn.preprocessing.FunctionTransformer",
     # The TF-IDF baselines of skltext compare (a fitted linear model is its coefficients).
     "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.svm._classes.LinearSVC",
+    "sklearn.linear_model.LogisticRegression",
+    "sklearn.svm.LinearSVC",
     "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing.LabelBinarizer",
     "imblearn.pipeline.Pipeline",
-    "imblearn.over_sampling._random_over_sampler.RandomOverSampler",
-    "imblearn.under_sampling._prototype_selection._random_under_sampler.RandomUnderSampler",
-    *(f"sklearn.model_selection._split.{name}" for name in (
+    "imblearn.over_sampling.RandomOverSampler",
+    "imblearn.under_sampling.RandomUnderSampler",
+    *(f"sklearn.model_selection.{name}" for name in (
         "KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "ShuffleSplit",
         "StratifiedShuffleSplit", "GroupShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold",
     )),
 })
+# The private paths version 0.2.0 wrote for classes now named by their public path.
+_OLD_NAMES = {
+    "sklearn.preprocessing._function_transformer.FunctionTransformer": "sklearn.preprocessing.FunctionTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression": "sklearn.linear_model.LogisticRegression",
+    "sklearn.svm._classes.LinearSVC": "sklearn.svm.LinearSVC",
+    "sklearn.preprocessing._label.LabelBinarizer": "sklearn.preprocessing.LabelBinarizer",
+    "imblearn.over_sampling._random_over_sampler.RandomOverSampler": "imblearn.over_sampling.RandomOverSampler",
+    "imblearn.under_sampling._prototype_selection._random_under_sampler.RandomUnderSampler":
+        "imblearn.under_sampling.RandomUnderSampler",
+    **{f"sklearn.model_selection._split.{name}": f"sklearn.model_selection.{name}" for name in (
+        "KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "ShuffleSplit",
+        "StratifiedShuffleSplit", "GroupShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold",
+    )},
+}
 
 
 def _version():
@@ -84,7 +105,19 @@ def _version():
 
 
 def _qualified_name(cls):
+    """The public import path of ``cls``: its module up to the first private part, when that exports it."""
+    parts = cls.__module__.split(".")
+    private = next((i for i, part in enumerate(parts) if part.startswith("_")), len(parts))
+    public = ".".join(parts[:private])
+    # A parent package is imported before its submodules, so it is in sys.modules already.
+    if private < len(parts) and getattr(sys.modules.get(public), cls.__qualname__, None) is cls:
+        return f"{public}.{cls.__qualname__}"
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _loaded_keras():
+    """The keras module when it is imported already, else None: a tree without Keras objects never needs it."""
+    return sys.modules.get("keras")
 
 
 def _constructor_params(obj):
@@ -102,6 +135,7 @@ class _Writer:
         self.directory = directory
         self.n_models = 0
         self.n_arrays = 0
+        self.keras = None  # the keras module, once a Keras object is stored
 
     def encode(self, value, where):
         if value is None or isinstance(value, (bool, str)):
@@ -123,12 +157,15 @@ class _Writer:
         if isinstance(value, dict):
             return {"__dict__": [[self.encode(key, where), self.encode(item, f"{where}[{key!r}]")]
                                  for key, item in value.items()]}
-        if isinstance(value, keras.Model):
+        keras = _loaded_keras()
+        if keras is not None and isinstance(value, keras.Model):
             name = f"model_{self.n_models}.keras"
             self.n_models += 1
+            self.keras = keras
             value.save(self.directory / name)
             return {"__keras_model__": name}
-        if isinstance(value, (keras.losses.Loss, keras.optimizers.Optimizer)):
+        if keras is not None and isinstance(value, (keras.losses.Loss, keras.optimizers.Optimizer)):
+            self.keras = keras
             return {"__keras_object__": keras.saving.serialize_keras_object(value)}
         if _qualified_name(type(value)) in _ALLOWED_CLASSES:
             return self._encode_object(value, where)
@@ -201,6 +238,8 @@ class _Reader:
         if "__npy__" in value:
             return np.load(self._file(value["__npy__"], ".npy"), allow_pickle=False)
         if "__keras_object__" in value:
+            import keras
+
             return keras.saving.deserialize_keras_object(value["__keras_object__"], safe_mode=True)
         if "__object__" in value:
             return self._decode_object(value)
@@ -214,10 +253,12 @@ class _Reader:
 
     @staticmethod
     def _load_keras_model(path):
+        import keras
+
         return keras.saving.load_model(path, safe_mode=True)
 
     def _decode_object(self, value):
-        qualified = value["__object__"]
+        qualified = _OLD_NAMES.get(value["__object__"], value["__object__"])
         if qualified not in _ALLOWED_CLASSES:
             raise ValueError(f"{_DESCRIPTION} names the class {qualified!r}, which load_model does not "
                              "instantiate.")
@@ -275,14 +316,11 @@ def save_model(estimator, directory):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     writer = _Writer(directory)
-    description = {
-        "format": _FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "skltext_version": _version(),
-        "keras_version": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "estimator": writer.encode(estimator, ""),
-    }
+    encoded = writer.encode(estimator, "")
+    description = {"format": _FORMAT_NAME, "format_version": FORMAT_VERSION, "skltext_version": _version()}
+    if writer.keras is not None:  # the versions that wrote the networks
+        description.update(keras_version=writer.keras.__version__, keras_backend=writer.keras.backend.backend())
+    description["estimator"] = encoded
     # Written last, so a directory without it never looks like a complete model.
     temporary = directory / (_DESCRIPTION + ".tmp")
     temporary.write_text(json.dumps(description), encoding="utf-8")

@@ -5,6 +5,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -221,3 +222,52 @@ def test_tfidf_baselines_round_trip(tmp_path, name, multilabel, multiclass_corpu
     loaded = load_model(tmp_path)
     np.testing.assert_allclose(loaded.decision_function(texts), model.decision_function(texts))
     np.testing.assert_array_equal(loaded.predict(texts), model.predict(texts))
+
+
+def test_scikit_learn_pipeline_saves_and_loads_without_keras(tmp_path):
+    """Check in a fresh process that saving and loading a TF-IDF pipeline inside a ThresholdOptimizer
+    never imports Keras, and that the description names classes by their public import paths."""
+    script = textwrap.dedent(f"""
+        import json, re, sys
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+        from sklearn.pipeline import make_pipeline
+        from skltext import ThresholdOptimizer, load_model, save_model
+        texts = ["good fine", "bad awful", "fine nice", "awful poor"] * 5
+        y = ["pos", "neg"] * 10
+        model = ThresholdOptimizer(make_pipeline(TfidfVectorizer(), LogisticRegression()), cv=GroupKFold(2))
+        model.fit(texts, y, groups=np.arange(20) // 2)
+        save_model(model, {str(tmp_path)!r})
+        loaded = load_model({str(tmp_path)!r})
+        assert (loaded.predict(texts) == model.predict(texts)).all()
+        text = open({str(tmp_path / "skltext.json")!r}).read()
+        print(sorted(set(re.findall(r'"__object__": "([^"]*)"', text))), "keras_version" in json.loads(text))
+        print(sorted(name for name in ("keras", "tensorflow", "jax") if name in sys.modules))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    names, imported = result.stdout.strip().splitlines()
+    assert names == ("['sklearn.feature_extraction.text.TfidfVectorizer', 'sklearn.linear_model.LogisticRegression', "
+                     "'sklearn.model_selection.GroupKFold', 'sklearn.pipeline.Pipeline', "
+                     "'skltext.thresholds.ThresholdOptimizer'] False")
+    assert imported == "[]"
+
+
+SAVED_BY_0_2_0 = Path(__file__).parent / "data" / "saved_0_2_0"
+
+
+@pytest.mark.parametrize("name", ["binary_logistic", "multilabel_svc"])
+def test_models_saved_by_version_0_2_0_load(name):
+    """Check that directories written by skltext 0.2.0, which named scikit-learn classes by their
+    private modules (sklearn.svm._classes.LinearSVC), still load and predict."""
+    description = (SAVED_BY_0_2_0 / name / "skltext.json").read_text()
+    assert "sklearn.model_selection._split." in description
+    model = load_model(SAVED_BY_0_2_0 / name)
+    assert type(model) is ThresholdOptimizer
+    predicted = model.predict(["good fine", "bad awful", "nice good", "poor bad"])
+    if name == "binary_logistic":
+        assert predicted.tolist() == ["pos", "neg", "pos", "neg"]
+    else:
+        np.testing.assert_array_equal(predicted, [[1, 0], [0, 1], [1, 0], [0, 1]])
