@@ -24,7 +24,7 @@ __all__ = ["SUPPORTED_TARGET_TYPES", "TargetDescription", "check_target"]
 SUPPORTED_TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
 
-def check_target(y, *, name, accept_sparse=False):
+def check_target(y, *, name, accept_sparse=False, expected=SUPPORTED_TARGET_TYPES, hint=""):
     """Validate a classification target and return it with its type.
 
     Parameters
@@ -35,6 +35,10 @@ def check_target(y, *, name, accept_sparse=False):
         Estimator name used in error messages.
     accept_sparse : bool, default=False
         Keep a sparse multi-label indicator matrix sparse instead of refusing it.
+    expected : tuple of str, default=SUPPORTED_TARGET_TYPES
+        The target types ``name`` takes; others are refused.
+    hint : str, default=''
+        Appended to the message that refuses a target of another type.
 
     Returns
     -------
@@ -68,12 +72,8 @@ def check_target(y, *, name, accept_sparse=False):
         target_type = type_of_target(y, input_name="y")
     except ValueError as exc:
         raise ValueError(f"Unknown label type: {exc}") from None
-    if target_type not in SUPPORTED_TARGET_TYPES:
-        raise ValueError(
-            f"Unknown label type: {target_type!r}. {name} supports binary and multi-class "
-            "labels (a 1-D array) and multi-label targets (a 0/1 indicator matrix, e.g. "
-            "from sklearn.preprocessing.MultiLabelBinarizer)."
-        )
+    if target_type not in expected:
+        _refuse_type(y, target_type, name, expected, hint)
     if target_type == "multilabel-indicator":
         values = np.unique(y.data if sp.issparse(y) else y)
         if not np.isin(values, (0, 1)).all():
@@ -87,6 +87,23 @@ def check_target(y, *, name, accept_sparse=False):
                 "classes to learn from."
             )
     return y, target_type
+
+
+def _refuse_type(y, target_type, name, expected, hint):
+    if tuple(expected) == SUPPORTED_TARGET_TYPES:
+        raise ValueError(
+            f"Unknown label type: {target_type!r}. {name} supports binary and multi-class "
+            "labels (a 1-D array) and multi-label targets (a 0/1 indicator matrix, e.g. "
+            f"from sklearn.preprocessing.MultiLabelBinarizer).{hint}"
+        )
+    if tuple(expected) != ("multilabel-indicator",):
+        raise ValueError(f"{name} takes {' or '.join(expected)} targets; got a {target_type!r} target.{hint}")
+    shape = f"shape {y.shape}" if y.ndim else "a scalar"
+    raise ValueError(
+        f"{name} expects a multi-label target: a 0/1 indicator matrix of shape (n_samples, n_labels) "
+        f"with at least two labels, such as the output of MultiLabelBinarizer. Got a {target_type!r} "
+        f"target of {shape}.{hint}"
+    )
 
 
 def _as_label_array(y, name):

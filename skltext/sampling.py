@@ -35,13 +35,12 @@ from imblearn.utils._docstring import _random_state_docstring
 from scipy import sparse
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _num_samples, check_consistent_length
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ._docstrings import insert_doc_sections
-from ._label_lists import check_not_label_lists
+from ._target import check_target
 
 __all__ = [
     "MultilabelRandomOverSampler",
@@ -59,29 +58,10 @@ _REFERENCE = (
 
 def _check_multilabel_target(y, name):
     """Validate a multi-label target; return it as a CSR matrix of bools."""
-    if y is None:
-        raise ValueError(
-            f"{name} requires y: a 0/1 indicator matrix of shape (n_samples, n_labels)."
-        )
-    check_not_label_lists(y, name=name)
-    if hasattr(y, "to_numpy"):  # pandas DataFrame
-        y = y.to_numpy()
-    if not sparse.issparse(y):
-        y = np.asarray(y)
-    target_type = type_of_target(y)
-    if target_type != "multilabel-indicator":
-        shape = f"shape {y.shape}" if y.ndim else "a scalar"
-        hint = ""
-        if target_type in ("binary", "multiclass"):
-            hint = (
-                " For binary and multi-class targets use imbalanced-learn's "
-                "RandomOverSampler or RandomUnderSampler."
-            )
-        raise ValueError(
-            f"{name} expects a multi-label target: a 0/1 indicator matrix of shape "
-            f"(n_samples, n_labels) with at least two labels, such as the output of "
-            f"MultiLabelBinarizer. Got a {target_type!r} target of {shape}.{hint}"
-        )
+    y, _ = check_target(
+        y, name=name, accept_sparse=True, expected=("multilabel-indicator",),
+        hint=" For binary and multi-class targets use imbalanced-learn's RandomOverSampler or RandomUnderSampler.",
+    )
     Y = sparse.csr_matrix(y.astype(bool) if sparse.issparse(y) else y != 0)
     Y.eliminate_zeros()  # explicitly stored zeros are no labels
     return Y

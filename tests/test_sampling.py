@@ -388,7 +388,7 @@ def test_large_sparse_target_resamples():
     [
         (np.array([0, 1, 2, 1]), r"multi-label target.*'multiclass' target.*RandomOverSampler"),
         (np.array(["a", "b", "a", "b"]), r"'binary' target of shape \(4,\)"),
-        (np.array([[0], [1], [1], [0]]), r"'binary' target of shape \(4, 1\)"),
+        (np.array([[0], [1], [1], [0]]), r"'binary' target of shape \(4,\)"),  # a column, flattened
         (np.array([[0, 2], [1, 0], [1, 1], [0, 1]]), r"'multiclass-multioutput' target"),
         (np.array([[0.5, 1], [1, 0], [1, 1], [0, 1]]), r"'continuous-multioutput' target"),
         (None, "requires y"),
