@@ -10,7 +10,15 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import balanced_accuracy_score, f1_score, fbeta_score, make_scorer
+from sklearn import config_context
+from sklearn.metrics import (
+    balanced_accuracy_score,
+    f1_score,
+    fbeta_score,
+    make_scorer,
+    matthews_corrcoef,
+    roc_auc_score,
+)
 from sklearn.model_selection import (
     GridSearchCV,
     GroupKFold,
@@ -584,3 +592,85 @@ def test_prior_adjustment_tunes_one_tau_over_the_log_prior(estimator):
     np.testing.assert_array_equal(tuned.predict(X), tuned.classes_[(scores + tuned.class_offsets_).argmax(axis=1)])
     # Refitting with per-class offsets forgets tau.
     assert not hasattr(tuned.set_params(class_adjustment="auto").fit(X, y), "prior_tau_")
+
+
+# ------------------------------------------------------- scoring and fit parameters
+
+
+def _scorer_protocol_f1(estimator, X, y_true):
+    """A scorer written by hand: called as scorer(estimator, X, y_true)."""
+    return f1_score(y_true, estimator.predict(X))
+
+
+@pytest.mark.parametrize(
+    "scoring, equivalent",
+    [
+        ("matthews_corrcoef", matthews_corrcoef),
+        (make_scorer(matthews_corrcoef), matthews_corrcoef),
+        (_scorer_protocol_f1, f1_score),
+    ],
+    ids=["name outside the count metrics", "make_scorer object", "hand-written scorer"],
+)
+def test_scorers_are_called_through_the_scorer_protocol(scoring, equivalent):
+    """Check that scorer names without a count form, make_scorer objects and hand-written scorers
+    tune the same threshold as the metric function they compute."""
+    X_train, _, y_train, _ = _binary_data(seed=5)
+    X_train, y_train = X_train[:300], y_train[:300]
+    ours = ThresholdOptimizer(LogisticRegression(), scoring=scoring, cv=3).fit(X_train, y_train)
+    plain = ThresholdOptimizer(LogisticRegression(), scoring=equivalent, cv=3).fit(X_train, y_train)
+    assert ours.best_threshold_ == plain.best_threshold_
+    assert ours.best_score_ == pytest.approx(plain.best_score_, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "scoring, n_classes, match",
+    [
+        ("neg_log_loss", 2, "computed from continuous scores"),
+        (make_scorer(roc_auc_score, response_method="predict_proba"), 2, "computed from continuous scores"),
+        (make_scorer(f1_score), 3, "cannot score the predicted labels of this target"),
+    ],
+    ids=["log loss", "ROC AUC scorer", "binary F1 scorer on three classes"],
+)
+def test_scorers_that_cannot_tune_a_threshold_are_refused(scoring, n_classes, match):
+    """Check that scorers of continuous scores are refused before any fit, and that a scorer
+    failing on the target's labels says so."""
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = np.digitize(X[:, 0], [-0.5, 0.5] if n_classes == 3 else [0.0])
+    with pytest.raises(ValueError, match=match):
+        ThresholdOptimizer(LogisticRegression(), scoring=scoring).fit(X, y)
+
+
+class WeightRecorder(ClassifierMixin, BaseEstimator):
+    """Logistic regression that keeps the sample weights of its last fit."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.weights_ = sample_weight
+        self.model_ = LogisticRegression().fit(X, y, sample_weight=sample_weight)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_fit_params_are_sliced_per_fold_with_or_without_metadata_routing():
+    """Check that sample_weight reaches the inner fit sliced to the training rows, that groups reach
+    a group splitter, and that with metadata routing enabled only requested parameters pass."""
+    X_train, _, y_train, _ = _binary_data(seed=6)
+    weights = np.arange(len(y_train), dtype=float)
+    groups = np.arange(len(y_train)) // 10
+
+    def fit(estimator, **params):
+        model = ThresholdOptimizer(estimator, cv=0.3, refit=False, random_state=0).fit(X_train, y_train, **params)
+        train = np.setdiff1d(np.arange(len(y_train)), model.oof_indices_)
+        np.testing.assert_array_equal(np.sort(model.estimator_.weights_), weights[train])  # weights = row ids
+
+    fit(WeightRecorder(), sample_weight=weights)
+    with config_context(enable_metadata_routing=True):
+        with pytest.raises(ValueError, match="sample_weight"):
+            fit(WeightRecorder(), sample_weight=weights)
+        fit(WeightRecorder().set_fit_request(sample_weight=True), sample_weight=weights)
+        grouped = ThresholdOptimizer(LogisticRegression(), cv=GroupKFold(4)).fit(X_train, y_train, groups=groups)
+        assert len(grouped.oof_indices_) == len(y_train)
+        with pytest.raises(ValueError, match="groups"):
+            ThresholdOptimizer(LogisticRegression(), cv=GroupKFold(4)).fit(X_train, y_train)

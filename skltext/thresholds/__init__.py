@@ -22,7 +22,8 @@ The package has one module per concern: ``_metric`` (the ``scoring``
 parameter as a metric of predicted labels), ``_search`` (the threshold and
 offset searches, in NumPy only), ``_rules`` (one decision rule per target
 type, fitted on out-of-fold scores), ``_scores`` (the splits and the scores
-they give) and ``_optimizer`` (the estimator). The curves are drawn by
+they give), ``_validation`` (checks of the settings against the target) and
+``_optimizer`` (the estimator). The curves are drawn by
 :class:`skltext.plotting.ThresholdCurveDisplay`.
 """
 

@@ -1,8 +1,9 @@
 """The :class:`ThresholdOptimizer` estimator: parameters, validation, splits, refit and prediction.
 
-The metric comes from :mod:`._metric`, the out-of-fold scores from
-:mod:`._scores`, and the decision rule of the target type (:mod:`._rules`)
-is fitted on them; ``predict`` hands new scores to the same rule.
+The settings are checked by :mod:`._validation`, the out-of-fold scores come
+from :mod:`._scores`, and the decision rule of the target type
+(:mod:`._rules`) is fitted on them; ``predict`` hands new scores to the same
+rule.
 """
 
 from numbers import Integral, Real
@@ -10,21 +11,19 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.exceptions import NotFittedError
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from .._out_of_fold import _response_method
 from .._label_lists import check_not_label_lists
-from ._metric import COUNT_AVERAGED, resolve_scoring
-from ._rules import RULES, BinaryRule, MulticlassRule, MultilabelRule, positive_class
+from ._rules import RULES, BinaryRule, MulticlassRule, MultilabelRule
 from ._scores import estimator_scores, make_splits, out_of_fold_scores
+from ._validation import check_settings, check_target, n_samples
 
 __all__ = ["ThresholdOptimizer"]
 
@@ -60,11 +59,6 @@ def _delegated(method, returns, what):
             ``estimator_.{method}(X)``.
         """
     return available_if(_estimator_has(method))(delegate)
-
-
-def _n_samples(X):
-    """Rows of ``X``: a list of documents, an array, a sparse matrix or a data frame."""
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -334,52 +328,6 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------------- fit
 
-    def _check_target(self, y):
-        """The target, its boolean indicator matrix (multi-label) or its classes, and its type."""
-        name = type(self).__name__
-        if y is None:
-            raise ValueError(f"{name} requires y to be passed, but the target y is None.")
-        check_not_label_lists(y, name=name)
-        if not hasattr(y, "toarray"):
-            y = np.asarray(y)
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = column_or_1d(y, warn=True)
-        target_type = type_of_target(y, input_name="y")
-        if target_type not in ("binary", "multiclass", "multilabel-indicator"):
-            raise ValueError(f"Unknown label type: {target_type!r}. {name} takes binary or multi-class labels "
-                             "or a 0/1 multi-label indicator matrix.")
-        if target_type == "multilabel-indicator":
-            Y = (y != 0).toarray() if hasattr(y, "toarray") else np.asarray(y) != 0
-            return y, Y, target_type, None
-        classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(f"{name} needs samples of at least 2 classes in the data, but the data contains "
-                             f"only one class: {classes[0] if len(classes) else 'none (y is empty)'}.")
-        return y, None, target_type, classes
-
-    def _check_settings(self, target_type, classes):
-        """Checks that span parameters and the target; returns the metric, scoring method and positive class."""
-        if self._prefit():
-            if self.refit:
-                raise ValueError("When cv='prefit', refit cannot be True.")
-            try:
-                check_is_fitted(self.estimator)
-            except NotFittedError as exc:
-                raise NotFittedError("When cv='prefit', `estimator` must be fitted.") from exc
-        if self.objective is not None and target_type != "multilabel-indicator":
-            raise ValueError(f"objective={self.objective!r} applies to multi-label targets only; y is {target_type}.")
-        labels = np.array([0, 1]) if target_type == "multilabel-indicator" else classes
-        metric = resolve_scoring(self.scoring, target_type, labels)
-        if self.objective == "micro" and metric.kind not in COUNT_AVERAGED:
-            raise ValueError(f"objective='micro' needs a scoring computed from counts (F-beta, precision, recall "
-                             f"or Jaccard); got scoring={metric.name}.")
-        method = _response_method(self.estimator, self.response_method)
-        if target_type == "multiclass" and self.class_adjustment == "weight" and method != "predict_proba":
-            raise ValueError("class_adjustment='weight' multiplies non-negative scores; it needs predict_proba, "
-                             f"but {method} is used. Use class_adjustment='offset'.")
-        pos_label = positive_class(classes, metric) if target_type == "binary" else None
-        return metric, method, pos_label
-
     def _prefit(self):
         return isinstance(self.cv, str)  # the only string cv is 'prefit'
 
@@ -399,7 +347,7 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _collect_scores(self, X, y, Y, target_type, scoring, fit_params, split_params):
         """Set ``oof_indices_`` and ``oof_scores_``; returns the clones fitted for them (none with 'prefit')."""
         if self._prefit():
-            self.oof_indices_ = np.arange(_n_samples(X))
+            self.oof_indices_ = np.arange(n_samples(X))
             self.oof_scores_ = estimator_scores(self.estimator, X, **scoring)
             fitted = []
         else:
@@ -456,10 +404,10 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        y, Y, target_type, classes = self._check_target(y)
+        y, Y, target_type, classes = check_target(y, name=type(self).__name__)
         X, y = indexable(X, y)
         fit_params, split_params = self._route_params(groups, fit_params)
-        metric, method, pos_label = self._check_settings(target_type, classes)
+        metric, method, pos_label = check_settings(self, target_type, classes)
         pos_index = None if pos_label is None else int(np.flatnonzero(classes == pos_label)[0])
         scoring = {"method": method, "target_type": target_type, "classes": classes, "pos_index": pos_index}
         fitted = self._collect_scores(X, y, Y, target_type, scoring, fit_params, split_params)
