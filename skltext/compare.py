@@ -22,7 +22,6 @@ from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.metrics import classification_report
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.utils.multiclass import type_of_target
 
 from ._label_lists import is_label_lists
 from ._out_of_fold import fit_and_score_folds
@@ -35,6 +34,8 @@ from ._recipes import (
     make_cv,
     make_model,
 )
+from ._target import check_target
+from .exceptions import OneHotTargetWarning
 from .metrics import fold_metrics, make_scorers, metric_names, pr_auc_score
 from .thresholds import ThresholdOptimizer
 
@@ -58,31 +59,26 @@ __all__ = [
 def _encode_target(y, label_names=None):
     """``y`` as an array sklearn accepts, its target type and the names of its classes or labels.
 
-    A list (or pandas Series, or object array) of label lists becomes a 0/1 indicator matrix.
+    A list (or pandas Series, or object array) of label lists becomes a 0/1
+    indicator matrix; the result is validated by :func:`skltext._target.check_target`.
     """
     listed = not hasattr(y, "shape") and len(y) and all(isinstance(v, (list, tuple, set, frozenset)) for v in y)
     if listed or is_label_lists(y):
         binarizer = MultiLabelBinarizer()
-        Y = binarizer.fit_transform(y)
-        return Y, "multilabel-indicator", np.asarray(binarizer.classes_, dtype=object)
-    y = np.asarray(y)
-    target_type = type_of_target(y, input_name="y")
-    if target_type == "multilabel-indicator":
-        names = np.arange(y.shape[1]) if label_names is None else np.asarray(label_names, dtype=object)
-        if len(names) != y.shape[1]:
-            raise ValueError(f"label_names has {len(names)} names for {y.shape[1]} label columns.")
-        if y.shape[1] < 2:
+        y, names = binarizer.fit_transform(y), np.asarray(binarizer.classes_, dtype=object)
+        if len(names) < 2:
             raise ValueError("A multi-label target needs at least two labels.")
-        return y, target_type, names
-    if target_type.startswith("continuous"):
-        raise ValueError(f"y must hold class labels, not continuous values; got a {target_type!r} target.")
-    if target_type not in ("binary", "multiclass"):
-        raise ValueError(f"y must hold class labels or a 0/1 multi-label matrix; got a {target_type!r} target.")
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) < 2:
-        raise ValueError(f"y has a single class ({classes[0]!r}, {counts[0]} rows); a classifier needs at "
-                         "least two.")
-    return y, target_type, classes
+        with warnings.catch_warnings():
+            # Label lists say multi-label outright, even where every document has one label.
+            warnings.simplefilter("ignore", OneHotTargetWarning)
+            return (*check_target(y, name="compare_models"), names)
+    y, target_type = check_target(y, name="compare_models")
+    if target_type != "multilabel-indicator":
+        return y, target_type, np.unique(y)
+    names = np.arange(y.shape[1]) if label_names is None else np.asarray(label_names, dtype=object)
+    if len(names) != y.shape[1]:
+        raise ValueError(f"label_names has {len(names)} names for {y.shape[1]} label columns.")
+    return y, target_type, names
 
 
 # ------------------------------------------------------------------------ results

@@ -153,7 +153,7 @@ def test_make_cv_choices():
 
 @pytest.mark.parametrize(
     "y, match",
-    [(["a"] * 10, "single class"), (np.linspace(0, 1, 10), "continuous"), (["a", "b"] * 4, "8 labels")],
+    [(["a"] * 10, "only one class"), (np.linspace(0, 1, 10), "continuous"), (["a", "b"] * 4, "8 labels")],
 )
 def test_bad_targets_are_refused(y, match):
     """Check the messages for one class, continuous values and a length mismatch."""
