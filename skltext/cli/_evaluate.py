@@ -44,32 +44,28 @@ def _target(labels, info, multilabel):
     return np.asarray(labels), None, None
 
 
-def run(args, argv):
+def _single_label_classes(estimator, y):
+    """The model's classes, then those of DATA it does not know (always mispredicted), and the target type."""
     import numpy as np
 
-    info = read_training_info(args.model_dir)
-    args.text = args.text or info.get("text_column")
-    corpus = read_table(args)
-    texts, labels, _ = labelled_rows(corpus, args)
-    y, target_type, classes = _target(labels, info, bool(corpus.multilabel))
-    estimator = load_model_dir(args.model_dir)
+    classes = np.asarray(estimator.classes_)
+    target_type = "binary" if len(classes) == 2 else "multiclass"
+    unknown = sorted(set(map(str, np.unique(y))) - set(map(str, classes)))
+    if unknown:
+        print(f"Note: {len(unknown)} classes of DATA are unknown to the model and are always mispredicted: "
+              f"{', '.join(map(repr, unknown[:10]))}.", file=sys.stderr)
+        classes = np.concatenate([classes, np.asarray(unknown, dtype=classes.dtype)])
+    return classes, target_type
 
-    import matplotlib
 
-    matplotlib.use("Agg")
+def _evaluation(estimator, texts, y, target_type, classes, info):
+    """The saved model's scores on every row, as a :class:`~skltext.compare.Comparison` of one fold."""
+    import numpy as np
+
     from ..compare import Comparison
     from ..metrics import fold_metrics
-    from ..report import write_report
     from ._predict import score_matrix
 
-    if target_type is None:
-        classes = np.asarray(estimator.classes_)
-        target_type = "binary" if len(classes) == 2 else "multiclass"
-        unknown = sorted(set(map(str, np.unique(y))) - set(map(str, classes)))
-        if unknown:
-            print(f"Note: {len(unknown)} classes of DATA are unknown to the model and are always mispredicted: "
-                  f"{', '.join(map(repr, unknown[:10]))}.", file=sys.stderr)
-            classes = np.concatenate([classes, np.asarray(unknown, dtype=classes.dtype)])
     documents = np.empty(len(texts), dtype=object)
     documents[:] = texts
     start = time.perf_counter()
@@ -83,12 +79,29 @@ def run(args, argv):
     name = info.get("model", "model")
     fold_scores = {name: {metric: np.array([value]) for metric, value in values.items()}}
     fold_scores[name].update(fit_time=np.array([np.nan]), predict_time=np.array([predict_time]))
-    comparison = Comparison(models=[name], target_type=target_type, classes=classes, y=y,
-                            folds=[(np.array([], dtype=int), np.arange(len(y)))], fold_scores=fold_scores,
-                            oof_predictions={name: predicted}, oof_scores={name: scores},
-                            estimators={name: [estimator]},
-                            settings={name: info.get("imbalance", "unknown") + (
-                                "; thresholds tuned" if info.get("tune_thresholds") else "")})
+    return Comparison(models=[name], target_type=target_type, classes=classes, y=y,
+                      folds=[(np.array([], dtype=int), np.arange(len(y)))], fold_scores=fold_scores,
+                      oof_predictions={name: predicted}, oof_scores={name: scores}, estimators={name: [estimator]},
+                      settings={name: info.get("imbalance", "unknown") + (
+                          "; thresholds tuned" if info.get("tune_thresholds") else "")})
+
+
+def run(args, argv):
+    info = read_training_info(args.model_dir)
+    args.text = args.text or info.get("text_column")
+    corpus = read_table(args)
+    texts, labels, _ = labelled_rows(corpus, args)
+    y, target_type, classes = _target(labels, info, bool(corpus.multilabel))
+    estimator = load_model_dir(args.model_dir)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ..report import write_report
+
+    if target_type is None:
+        classes, target_type = _single_label_classes(estimator, y)
+    comparison = _evaluation(estimator, texts, y, target_type, classes, info)
     notes = [f"model folder: {args.model_dir} ({info.get('data', 'training data unknown')}, "
              f"{info.get('documents', '?')} documents)"]
     if info.get("command"):
@@ -96,7 +109,9 @@ def run(args, argv):
     paths = write_report(comparison, args.out, title="skltext evaluate", description=corpus.description,
                          command=command_line(argv), notes=notes,
                          evaluated_on=f"{len(y)} documents of {args.data}, predicted by the saved model")
-    shown = ", ".join(f"{metric.replace('_', '-')} {value:.3f}" for metric, value in values.items())
+    name = comparison.models[0]
+    shown = ", ".join(f"{metric.replace('_', '-')} {comparison.fold_scores[name][metric][0]:.3f}"
+                      for metric in comparison.metrics)
     print(f"{name} on {corpus.description}, {len(y)} documents: {shown}")
     print(f"Report: {paths['report']}")
     return 0
