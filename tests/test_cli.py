@@ -292,6 +292,21 @@ def test_train_predict_evaluate_round_trip(tmp_path):
         assert (report_dir / figure).stat().st_size > 1000
 
 
+def test_evaluate_on_a_class_the_model_does_not_know(tmp_path, capsys):
+    """Check that evaluate scores a file with a class missing from training, notes it and scores it zero."""
+    rows = _rows(90)
+    train = _write(tmp_path / "train.csv", [row for row in rows if row["category"] != "class_2"])
+    held_out = _write(tmp_path / "held_out.csv", rows[:30])
+    assert main(["train", str(train), "--text", "doc", "--label", "category", "--model", "tfidf-svm", "--out",
+                 str(tmp_path / "model")]) == 0
+    assert main(["evaluate", str(tmp_path / "model"), str(held_out), "--label", "category", "--out",
+                 str(tmp_path / "report")]) == 0
+    err = capsys.readouterr().err
+    assert "1 classes of DATA are unknown to the model and are always mispredicted: 'class_2'" in err
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert re.search(r"\| class_2 \| \d+ \| 0\.000 \| 0\.000 \| 0\.000 \|", report)
+
+
 def test_train_deep_model_quietly_and_predict_label_sets(tmp_path, capsys):
     """Check a tiny multi-label CNN: train prints no backend logging, predict writes label sets as JSON lists."""
     path = _write(tmp_path / "tags.jsonl", _rows(90, n_classes=3, multilabel=True))

@@ -70,10 +70,11 @@ def _evaluation(estimator, texts, y, target_type, classes, info):
     documents[:] = texts
     start = time.perf_counter()
     predicted = np.asarray(estimator.predict(documents))
-    scores, _ = score_matrix(estimator, documents, target_type)
+    scores, kind = score_matrix(estimator, documents, target_type)
     predict_time = time.perf_counter() - start
-    if scores.shape[1] < len(classes):  # columns for the classes the model does not know
-        scores = np.column_stack([scores, np.full((len(scores), len(classes) - scores.shape[1]), -np.inf)])
+    if scores.shape[1] < len(classes):  # columns for the classes the model does not know: below every score
+        low = 0.0 if kind == "proba" else float(scores.min(initial=0.0)) - 1.0
+        scores = np.column_stack([scores, np.full((len(scores), len(classes) - scores.shape[1]), low)])
     model_classes = None if target_type == "multilabel-indicator" else classes
     values = fold_metrics(y, predicted, scores, model_classes, target_type)
     name = info.get("model", "model")
