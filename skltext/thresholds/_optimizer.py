@@ -19,8 +19,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
-from .._out_of_fold import _response_method
-from .._label_lists import check_not_label_lists
 from ._rules import RULES, BinaryRule, MulticlassRule, MultilabelRule
 from ._scores import estimator_scores, make_splits, out_of_fold_scores
 from ._validation import check_settings, check_target, n_samples
