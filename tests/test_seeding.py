@@ -1,7 +1,7 @@
-"""Seeded fits do not depend on Python's global `random`, which other threads (e.g. a Dask worker's) use too."""
+"""Seeded fits do not depend on Python's or NumPy's global generators, which other threads (e.g. a Dask
+worker's) use too."""
 
 import random
-import threading
 
 import keras
 import numpy as np
@@ -13,34 +13,45 @@ from skltext.models import build_cnn, build_lstm
 from .conftest import tiny
 
 
-@pytest.fixture()
-def busy_global_random():
-    """A thread drawing from Python's global `random` thousands of times a second, as a Dask worker's threads do."""
-    stop = threading.Event()
+class _DrawFromTheGlobalGenerators(keras.callbacks.Callback):
+    """Draw from Python's and NumPy's global generators at every epoch and batch of a fit, as another
+    thread of the process may do while the fit runs; deterministic where a real thread would not be."""
 
-    def draw():
-        # A short pause between draws leaves the fits their share of the GIL; thousands of draws a second remain.
-        while not stop.wait(1e-4):
-            random.random()
+    def __init__(self):
+        super().__init__()
+        self.draws = 0
 
-    thread = threading.Thread(target=draw, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join()
+    def _draw(self, *args, **kwargs):
+        random.random()
+        np.random.random()
+        self.draws += 1
+
+    on_epoch_begin = on_train_batch_begin = on_test_batch_begin = _draw
 
 
-@pytest.mark.estimator
-def test_seeded_fits_agree_while_another_thread_draws_from_global_random(model_class, binary_corpus,
-                                                                         busy_global_random):
-    """Check that two fits with one random_state give identical predictions despite another thread."""
+@pytest.mark.parametrize("balanced_batches", [False, True])
+def test_draws_from_the_global_generators_during_a_fit_change_nothing(model_class, balanced_batches,
+                                                                      binary_corpus):
+    """Check that a seeded fit gives the same network whatever the global generators hold beforehand
+    and whatever else draws from them between its batches."""
     texts, y = binary_corpus
     ids = TextTokenizer(max_len=12).fit_transform(texts)
-    # Every seeded part is used: embedding, dropouts, hidden and output layers (and the cells or windows).
-    params = {"epochs": 1, "dropout": 0.3, "spatial_dropout": 0.2, "dense_units": 4}
-    first = tiny(model_class, **params).fit(ids, y).predict_proba(ids)
-    second = tiny(model_class, **params).fit(ids, y).predict_proba(ids)
-    np.testing.assert_array_equal(first, second)
+    # Every seeded part is used: embedding, dropouts, hidden and output layers (and the cells or windows),
+    # the validation split, the shuffling of two epochs or the balanced batches.
+    params = dict(epochs=2, early_stopping=True, patience=2, dropout=0.3, spatial_dropout=0.2, dense_units=4,
+                  balanced_batches=balanced_batches)
+    random.seed(1)
+    np.random.seed(1)
+    quiet = tiny(model_class, **params).fit(ids, y)
+    drawing = _DrawFromTheGlobalGenerators()
+    random.seed(2)
+    np.random.seed(2)
+    busy = tiny(model_class, callbacks=[drawing], **params).fit(ids, y)
+    assert drawing.draws > 2 * (len(y) // 16)
+    assert busy.history_ == quiet.history_
+    for kept, expected in zip(busy.model_.get_weights(), quiet.model_.get_weights()):
+        np.testing.assert_array_equal(kept, expected)
+    np.testing.assert_array_equal(busy.predict_proba(ids), quiet.predict_proba(ids))
 
 
 @pytest.mark.estimator
