@@ -56,6 +56,9 @@ def test_guide_examples_run():
     assert "same predictions after load_model: True" in result.stdout
 
 
+# Minutes each; in-process, so the Keras networks they train need the estimator marker.
+@pytest.mark.slow
+@pytest.mark.estimator
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real corpora not found at {SHARED_DATA}")
 @pytest.mark.parametrize("script", sorted(STORY_EXAMPLES))
 def test_story_example_runs(script, tmp_path, monkeypatch, capsys):
