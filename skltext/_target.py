@@ -82,10 +82,8 @@ def check_target(y, *, name, accept_sparse=False, expected=SUPPORTED_TARGET_TYPE
     else:
         classes = np.unique(y)
         if len(classes) < 2:
-            raise ValueError(
-                f"y has only one class ({classes[0].tolist()!r}); a classifier needs at least two "
-                "classes to learn from."
-            )
+            found = f"only one class ({classes[0].tolist()!r})" if len(classes) else "no samples"
+            raise ValueError(f"y has {found}; a classifier needs at least two classes to learn from.")
     return y, target_type
 
 
