@@ -11,7 +11,7 @@ __all__ = ["insert_doc_sections"]
 
 
 def insert_doc_sections(**sections):
-    """Class decorator that replaces ``{name}`` in the docstring by ``sections[name]``.
+    """Decorator (for a class or a function) that replaces ``{name}`` in the docstring by ``sections[name]``.
 
     Parameters
     ----------

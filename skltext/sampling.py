@@ -35,11 +35,12 @@ from imblearn.utils._docstring import _random_state_docstring
 from scipy import sparse
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import _num_samples, check_consistent_length
+from sklearn.utils.validation import check_consistent_length
 from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ._docstrings import insert_doc_sections
+from ._multilabel_resampling import label_counts, ml_ros, ml_rus
 from ._target import check_target
 
 __all__ = [
@@ -67,11 +68,6 @@ def _check_multilabel_target(y, name):
     return Y
 
 
-def _label_counts(Y):
-    """Number of samples holding each label, as an int64 array."""
-    return np.asarray(Y.sum(axis=0), dtype=np.int64).ravel()
-
-
 def _imbalance_ratios(counts):
     """IRLbl per label (NaN where a label has no sample) and MeanIR, from label counts."""
     counts = np.asarray(counts, dtype=float)
@@ -82,6 +78,7 @@ def _imbalance_ratios(counts):
     return irlbl, mean_ir
 
 
+@insert_doc_sections(reference=_REFERENCE)
 def imbalance_ratio_per_label(y):
     """Imbalance ratio of each label of a multi-label target (IRLbl).
 
@@ -114,9 +111,10 @@ def imbalance_ratio_per_label(y):
     array([1., 4., 2.])
     """
     Y = _check_multilabel_target(y, "imbalance_ratio_per_label")
-    return _imbalance_ratios(_label_counts(Y))[0]
+    return _imbalance_ratios(label_counts(Y))[0]
 
 
+@insert_doc_sections(reference=_REFERENCE)
 def mean_imbalance_ratio(y):
     """Mean imbalance ratio of a multi-label target (MeanIR).
 
@@ -149,90 +147,9 @@ def mean_imbalance_ratio(y):
     2.333
     """
     Y = _check_multilabel_target(y, "mean_imbalance_ratio")
-    return _imbalance_ratios(_label_counts(Y))[1]
+    return _imbalance_ratios(label_counts(Y))[1]
 
 
-for _func in (imbalance_ratio_per_label, mean_imbalance_ratio):
-    _func.__doc__ = _func.__doc__.replace("{reference}", _REFERENCE)
-
-
-def _ml_ros(Y, n_clones, mean_ir, minority, rng):
-    """Row indices of the ML-ROS clones, in the order they were made."""
-    counts = _label_counts(Y).tolist()
-    max_count = max(counts)
-    Yc = Y.tocsc()
-    bags = [Yc.indices[Yc.indptr[label]:Yc.indptr[label + 1]] for label in minority]
-    bag_sizes = [len(bag) for bag in bags]
-    # One uniform draw per possible clone, made up front: bag[int(u * len(bag))].
-    draws = rng.random_sample(n_clones).tolist()
-    indptr, indices = Y.indptr.tolist(), Y.indices.tolist()
-
-    clones = []
-    active = list(range(len(minority)))
-    while active and len(clones) < n_clones:
-        still_minority = []
-        for b in active:
-            row = int(bags[b][int(draws[len(clones)] * bag_sizes[b])])
-            clones.append(row)
-            for label in indices[indptr[row]:indptr[row + 1]]:
-                counts[label] += 1
-                if counts[label] > max_count:
-                    max_count = counts[label]
-            if max_count / counts[minority[b]] > mean_ir:
-                still_minority.append(b)
-            if len(clones) == n_clones:
-                break
-        active = still_minority
-    return np.asarray(clones, dtype=np.intp)
-
-
-def _ml_rus(Y, n_deletions, mean_ir, minority, majority, rng):
-    """Boolean mask of the rows ML-RUS deletes."""
-    n_samples = Y.shape[0]
-    counts = _label_counts(Y)
-    protected = np.zeros(n_samples, dtype=bool)
-    if len(minority):
-        protected = np.asarray(Y[:, minority].sum(axis=1)).ravel() > 0
-    Yc = Y.tocsc()
-    # Each bag in random order: walking it, skipping rows already deleted through
-    # another bag, draws uniformly without replacement among the rows left.
-    bags = []
-    for label in majority:
-        rows = Yc.indices[Yc.indptr[label]:Yc.indptr[label + 1]]
-        bags.append(rng.permutation(rows[~protected[rows]]).tolist())
-    positions = [0] * len(bags)
-    counts = counts.tolist()
-    max_count = max(counts)
-    indptr, indices = Y.indptr.tolist(), Y.indices.tolist()
-
-    deleted = bytearray(n_samples)
-    n_deleted = 0
-    active = list(range(len(majority)))
-    while active and n_deleted < n_deletions:
-        still_majority = []
-        for b in active:
-            bag, pos = bags[b], positions[b]
-            while pos < len(bag) and deleted[bag[pos]]:
-                pos += 1
-            if pos == len(bag):  # nothing left to delete for this label
-                continue
-            row = bag[pos]
-            positions[b] = pos + 1
-            deleted[row] = 1
-            n_deleted += 1
-            max_lowered = False
-            for label in indices[indptr[row]:indptr[row + 1]]:
-                max_lowered |= counts[label] == max_count
-                counts[label] -= 1
-            if max_lowered:  # counts only go down: rescan only when the top one did
-                max_count = max(counts)
-            count = counts[majority[b]]
-            if count and max_count / count < mean_ir:
-                still_majority.append(b)
-            if n_deleted == n_deletions:
-                break
-        active = still_majority
-    return np.frombuffer(bytes(deleted), dtype=np.uint8).astype(bool)
 
 
 def _reset_pandas_index(data):
@@ -315,7 +232,7 @@ class _BaseMultilabelSampler(BaseSampler):
             raise TypeError(f"{name} requires X, got None.")
         Y = _check_multilabel_target(y, name)
         check_consistent_length(X, Y)
-        if _num_samples(X) < 1:
+        if Y.shape[0] < 1:
             raise ValueError(f"{name} needs at least one sample, got 0.")
         if sparse.issparse(X) and X.format not in ("csr", "csc"):
             X = X.tocsr()
@@ -328,7 +245,7 @@ class _BaseMultilabelSampler(BaseSampler):
         return X, y, Y
 
     def _set_statistics(self, Y):
-        counts = _label_counts(Y)
+        counts = label_counts(Y)
         if not counts.any():
             raise ValueError(
                 f"{type(self).__name__} got a y in which no sample holds any label: "
@@ -387,7 +304,7 @@ class _BaseMultilabelSampler(BaseSampler):
         X, y, Y = self._check_X_y(X, y)
         self._set_statistics(Y)
         self.sample_indices_ = self._fit_resample(Y, check_random_state(self.random_state))
-        irlbl, mean_ir = _imbalance_ratios(_label_counts(Y[self.sample_indices_]))
+        irlbl, mean_ir = _imbalance_ratios(label_counts(Y[self.sample_indices_]))
         self.imbalance_ratio_per_label_resampled_, self.mean_imbalance_ratio_resampled_ = irlbl, mean_ir
         return (
             _reset_pandas_index(_safe_indexing(X, self.sample_indices_)),
@@ -493,7 +410,7 @@ class MultilabelRandomOverSampler(_BaseMultilabelSampler):
     _sampling_type = "over-sampling"
 
     def _fit_resample(self, Y, random_state):
-        clones = _ml_ros(
+        clones = ml_ros(
             Y, self.sampling_strategy_, self.mean_imbalance_ratio_, self.minority_labels_, random_state
         )
         return np.concatenate([np.arange(Y.shape[0]), clones])
@@ -584,7 +501,7 @@ class MultilabelRandomUnderSampler(_BaseMultilabelSampler):
     }
 
     def _fit_resample(self, Y, random_state):
-        deleted = _ml_rus(
+        deleted = ml_rus(
             Y,
             self.sampling_strategy_,
             self.mean_imbalance_ratio_,
