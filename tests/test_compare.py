@@ -277,7 +277,8 @@ def test_n_jobs_fits_the_linear_folds_in_parallel_with_the_same_results(multicla
     """Check that n_jobs changes nothing in the results of the TF-IDF baselines, with a progress bar too."""
     texts, y = multiclass_corpus
     one = compare_models(texts, y, models=["tfidf-svm"], cv=3)
-    two = compare_models(texts, y, models=["tfidf-svm"], cv=3, n_jobs=2, progress=True)  # the bar is not sent to the workers
+    # The progress bar does not pickle: it must stay out of the worker processes.
+    two = compare_models(texts, y, models=["tfidf-svm"], cv=3, n_jobs=2, progress=True)
     for metric in one.metrics:
         np.testing.assert_allclose(two.fold_scores["tfidf-svm"][metric], one.fold_scores["tfidf-svm"][metric])
     np.testing.assert_allclose(two.oof_scores["tfidf-svm"], one.oof_scores["tfidf-svm"])
