@@ -227,6 +227,29 @@ class ComparisonInterrupted(KeyboardInterrupt):
 # ------------------------------------------------------------------------ the run
 
 
+class _Model(NamedTuple):
+    name: str
+    estimator: object
+    remedy: str  # the imbalance remedy and threshold tuning, as the report states them
+    linear: bool  # a named TF-IDF baseline: its folds may run in parallel processes
+
+
+class _Data(NamedTuple):
+    documents: np.ndarray
+    y: np.ndarray
+    target_type: str
+    classes: np.ndarray
+    folds: list
+    fit_params: dict | None
+
+
+class _ModelResult(NamedTuple):
+    fold_scores: dict
+    predictions: np.ndarray
+    scores: np.ndarray
+    estimators: list
+
+
 def _as_documents(texts):
     documents = np.empty(len(texts), dtype=object)
     documents[:] = list(texts)
@@ -267,29 +290,6 @@ def _resolve_models(models, target_type, imbalance, tune_thresholds, threshold_c
     return resolved
 
 
-class _Model(NamedTuple):
-    name: str
-    estimator: object
-    remedy: str  # the imbalance remedy and threshold tuning, as the report states them
-    linear: bool  # a named TF-IDF baseline: its folds may run in parallel processes
-
-
-class _Data(NamedTuple):
-    documents: np.ndarray
-    y: np.ndarray
-    target_type: str
-    classes: np.ndarray
-    folds: list
-    fit_params: dict | None
-
-
-class _ModelResult(NamedTuple):
-    fold_scores: dict
-    predictions: np.ndarray
-    scores: np.ndarray
-    estimators: list
-
-
 class _Progress:
     """The progress bar over every fit, and the count of finished fits that Ctrl-C reports."""
 
@@ -322,7 +322,7 @@ class _Progress:
         self.bar.close()
 
 
-def _check_groups(groups, n_documents, n_labels):
+def _check_lengths(groups, n_documents, n_labels):
     if n_labels != n_documents:
         raise ValueError(f"texts has {n_documents} documents but y has {n_labels} labels.")
     groups = None if groups is None else np.asarray(groups)
@@ -460,7 +460,7 @@ def compare_models(
     """
     documents = _as_documents(texts)
     y, target_type, classes = _encode_target(y, label_names)
-    groups = _check_groups(groups, len(documents), len(y))
+    groups = _check_lengths(groups, len(documents), len(y))
     splitter = _splitter(cv, target_type, groups, random_state)
     folds = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(documents, y, groups)]
     if tune_thresholds and groups is not None:
