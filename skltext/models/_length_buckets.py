@@ -23,6 +23,8 @@ import math
 import keras
 import numpy as np
 
+from ._batches import take_rows
+
 __all__ = ["BUCKET_STEP", "GRIDS", "LengthBuckets", "predict_by_width", "reading_widths"]
 
 # Coarse enough to keep the number of distinct batch shapes (one compiled
@@ -118,10 +120,8 @@ class LengthBuckets(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self.batches[index]
-        x = self.X[rows, self.X.shape[1] - self.widths[rows[0]]:]
-        if self.sample_weight is None:
-            return x, self.y[rows]
-        return x, self.y[rows], self.sample_weight[rows]
+        return take_rows(self.X, self.y, self.sample_weight, rows,
+                         x=self.X[rows, self.X.shape[1] - self.widths[rows[0]]:])
 
 
 def predict_by_width(predict_batch, X, *, batch_size, bucketed, grid="linear"):

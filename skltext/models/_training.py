@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 from ..weights import class_weights_from_counts
-from ._batches import BalancedBatches
+from ._batches import BalancedBatches, ShuffledBatches
 from ._epoch_scoring import EpochScoring, HoldoutPredictor, resolve_scoring
 from ._faults import guarded_fit
 from ._length_buckets import LengthBuckets
@@ -90,7 +90,7 @@ def _hold_out(estimator, X, y, target, sample_weight, callbacks):
 
 
 def _feed(estimator, X, y, target, sample_weight, validation_data):
-    """The training data as keras.Model.fit takes it: arrays, balanced batches or length buckets."""
+    """The training data as keras.Model.fit takes it: shuffled or balanced batches, or length buckets."""
     batch_size, rng, grid = estimator.batch_size_, estimator._rng, estimator._bucket_grid
     if estimator.balanced_batches:
         # Batches are drawn anew each epoch from the training part only; validation is untouched.
@@ -101,7 +101,7 @@ def _feed(estimator, X, y, target, sample_weight, validation_data):
             validation_data = LengthBuckets(*validation_data, *[None] * (3 - len(validation_data)),
                                             batch_size=batch_size, rng=None, grid=grid)
     else:
-        data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": batch_size}
+        data = {"x": ShuffledBatches(X, y, sample_weight, batch_size=batch_size, rng=rng)}
     return data, validation_data
 
 
@@ -136,10 +136,9 @@ def train_network(estimator, X, y, target, sample_weight, *, warm_start, epochs,
     fit_args = {key: value for key, value in estimator._routed("fit").items() if key != "callbacks"}
     fit_args = {"verbose": estimator.verbose, **fit_args, **kwargs}
     data, validation_data = _feed(estimator, X, y, target, sample_weight, validation_data)
-    if "y" not in data:
-        # These batches come in random order already; Keras' shuffle of the batch order would
-        # draw from Python's global `random`, which other threads (a Dask worker's) use too.
-        fit_args.setdefault("shuffle", False)
+    # The batches come in random order already; Keras' shuffle of the batch order would
+    # draw from Python's global `random`, which other threads (a Dask worker's) use too.
+    fit_args.setdefault("shuffle", False)
     # A non-finite loss or an interruption leaves the estimator fitted with a finished
     # epoch's weights or not fitted at all; see _faults.
     guarded_fit(estimator, dict(**data, validation_data=validation_data, epochs=initial_epoch + epochs,
