@@ -65,6 +65,10 @@ def _probe_devices():
         import jax
 
         jax.devices()
+        # Keras' data adapters import TensorFlow, where it is installed, at the first fit; its
+        # start-up lines would come then, outside the filter.
+        if importlib.util.find_spec("tensorflow") is not None:
+            importlib.import_module("tensorflow")
 
 
 class _QuietLoader(importlib.abc.Loader):
