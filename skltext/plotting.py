@@ -17,6 +17,7 @@ Every function draws on ``ax`` when given (a new figure's axes otherwise)
 and returns the axes.
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -177,6 +178,13 @@ def plot_per_class_f1(y_true, predictions, *, classes=None, ax=None):
     return ax
 
 
+def _curve_style(**style):
+    """Line style for PrecisionRecallDisplay: ``curve_kwargs`` from scikit-learn 1.8, plain keywords before."""
+    if "curve_kwargs" in inspect.signature(PrecisionRecallDisplay.from_predictions).parameters:
+        return {"curve_kwargs": style}
+    return style
+
+
 def plot_precision_recall(y_true, y_score, *, classes=None, y_pred=None, max_curves=10, ax=None):
     """Plot the precision-recall curve of each class or label, with the predictions' operating points.
 
@@ -233,7 +241,7 @@ def plot_precision_recall(y_true, y_score, *, classes=None, y_pred=None, max_cur
         known = ~np.isnan(y_score[:, k])
         PrecisionRecallDisplay.from_predictions(indicator[known, k], y_score[known, k], pos_label=True,
                                                 name=f"{names[k]} (n={support[k]})", ax=ax,
-                                                curve_kwargs={"color": color})
+                                                **_curve_style(color=color))
         if y_pred is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UndefinedMetricWarning)
