@@ -49,8 +49,11 @@ def test_works_in_cross_validation_and_threshold_tuning(multiclass_corpus):
     texts, y = multiclass_corpus
     scores = cross_val_score(DeepLinearClassifier(_deep(), random_state=0), texts, y, cv=2, scoring="f1_macro")
     assert scores.shape == (2,) and (scores > 0.3).all()
-    tuned = ThresholdOptimizer(DeepLinearClassifier(_deep(), random_state=0), cv=2, random_state=0)
-    assert tuned.fit(texts, y).predict(texts[:5]).shape == (5,)
+    tuned = ThresholdOptimizer(DeepLinearClassifier(_deep(), random_state=0), cv=2, random_state=0).fit(texts, y)
+    # The out-of-fold scores are the combination's probabilities: rows sum to 1.
+    np.testing.assert_allclose(tuned.oof_scores_.sum(axis=1), 1.0)
+    assert tuned.best_score_ >= tuned.default_score_
+    assert set(tuned.predict(texts[:20])) <= set(np.unique(y))
 
 
 def test_linear_model_without_probabilities_is_refused(binary_corpus):

@@ -572,6 +572,19 @@ def test_multiclass_fold_that_sees_two_classes(estimator):
     model = ThresholdOptimizer(estimator, cv=3).fit(X, y)
     assert model.oof_scores_.shape == (61, 3) and np.isfinite(model.oof_scores_).all()
     assert set(model.predict(X)) <= {"a", "b", "c"}
+    # The fold that holds the only "c" out trained on "a" and "b" alone: its columns for them are
+    # that fold model's scores, and "c" scores below both.
+    train, test = next((train, test) for train, test in StratifiedKFold(3).split(X, y) if 60 in test)
+    fold_model = clone(estimator).fit(X[train], y[train])
+    if hasattr(fold_model, "predict_proba"):
+        expected = fold_model.predict_proba(X[test])
+    else:
+        decision = fold_model.decision_function(X[test])
+        expected = np.column_stack([-decision, decision])
+    row_of = {index: row for row, index in enumerate(model.oof_indices_)}
+    got = model.oof_scores_[[row_of[index] for index in test]]
+    np.testing.assert_allclose(got[:, :2], expected)
+    assert (got[:, 2] < got[:, :2].min(axis=1)).all()
 
 
 @pytest.mark.parametrize("estimator", [LogisticRegression(max_iter=1000), LinearSVC()], ids=["proba", "decision"])
