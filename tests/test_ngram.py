@@ -6,6 +6,7 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from skltext import NgramClassifier, TextTokenizer
+from skltext.datasets import make_text_classification
 from skltext.models import build_ngram
 from skltext.models._ngrams import NgramEncoder
 from skltext.persistence import load_model, save_model
@@ -136,3 +137,25 @@ def test_bad_parameters_are_refused(params, message, binary_corpus):
 def test_clone_keeps_parameters():
     model = NgramClassifier(ngram_range=(1, 3), min_ngram_count=5, max_ngrams=100)
     assert clone(model).get_params()["ngram_range"] == (1, 3)
+
+
+@pytest.mark.parametrize(
+    "settings, target, expected",
+    [
+        ({}, "multiclass", "balanced_log"),
+        ({}, "binary", None),
+        ({}, "multilabel", None),
+        ({"balanced_batches": True}, "multiclass", None),
+        ({"loss": "logit_adjusted"}, "multiclass", None),
+        ({"class_weight": None}, "multiclass", None),
+        ({"class_weight": "balanced"}, "binary", "balanced"),
+    ],
+)
+def test_class_weight_auto_follows_the_target(settings, target, expected):
+    """Check the default class_weight='auto': 'balanced_log' for multi-class targets only, and none where
+    balanced batches or the loss weigh the classes already; the parameter itself stays untouched."""
+    texts, y = make_text_classification(120, n_classes=2 if target == "binary" else 4,
+                                        multilabel=target == "multilabel", max_length=8, random_state=0)
+    model = make_pipeline(TextTokenizer(), NgramClassifier(epochs=1, random_state=0, **settings)).fit(texts, y)
+    assert model[-1].class_weight_ == expected
+    assert model[-1].class_weight == settings.get("class_weight", "auto")

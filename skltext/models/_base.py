@@ -57,7 +57,7 @@ from ._feeding_steps import check_feeding_steps
 from ._heads import OUTPUT_ACTIVATION, TargetEncoder, initial_output_bias
 from ._length_buckets import predict_by_width
 from ._loss import build_loss
-from ._params import ROUTING_PREFIXES, check_routed_params, make_optimizer, routed_params
+from ._params import ROUTING_PREFIXES, check_routed_params, make_optimizer, resolve_class_weight, routed_params
 from ._precision import check_dtype_policy, dtype_policy_scope
 from ._token_input import validate_token_input
 from ._tracing import expect_tracing
@@ -99,7 +99,7 @@ class BaseTextClassifier(KerasClassifier):
         "optimizer": [str, HasMethods(["apply_gradients"])],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "loss": [str, callable],
-        "class_weight": [dict, StrOptions({"balanced", "balanced_log"}), None],
+        "class_weight": [dict, StrOptions({"auto", "balanced", "balanced_log"}), None],
         "class_weight_mu": [Interval(Real, 0, None, closed="neither")],
         "balanced_batches": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -273,15 +273,16 @@ class BaseTextClassifier(KerasClassifier):
         self._random_state = None
         X, y = self._validate_data(X, y, reset=True)
         target = TargetDescription(y, self.target_type_)
+        self.class_weight_ = resolve_class_weight(self, self.target_type_)
         self._compile_loss, one_hot = build_loss(
-            self.loss, routed_params(self, "loss"), target=target, class_weight=self.class_weight,
+            self.loss, routed_params(self, "loss"), target=target, class_weight=self.class_weight_,
             mu=self.class_weight_mu, name=type(self).__name__,
         )
         self.target_encoder_ = TargetEncoder(self.target_type_, one_hot=one_hot).fit(y)
         vars(self).update(self.target_encoder_.get_metadata())
         self.feature_encoder_ = self.feature_encoder.fit(X)
         self._output_bias = initial_output_bias(target, self._compile_loss,
-                                                reweighted=self.class_weight is not None or self.balanced_batches)
+                                                reweighted=self.class_weight_ is not None or self.balanced_batches)
         self.model_ = self._build_keras_model()
         self._initialize_callbacks()
         return X, y

@@ -67,7 +67,7 @@ default='auto'
         multi-label, binary cross-entropy for multi-class) is refused with a
         ValueError. Multi-class losses whose name does not start with
         'sparse' receive one-hot targets.
-    class_weight : {{'balanced', 'balanced_log'}}, dict or None, default=None
+    class_weight : {{'auto', 'balanced', 'balanced_log'}}, dict or None, default={class_weight}
         Weights of the classes, computed from the ``y`` given to ``fit`` (the
         training fold, inside cross-validation) by
         :func:`skltext.weights.compute_class_weights`: 'balanced' is
@@ -78,6 +78,10 @@ default='auto'
         *positive* weights (how much a positive of the label counts against a
         negative; 'balanced' gives ``n_negatives / n_positives``), applied
         inside the loss, so they work with loss 'auto', 'focal' and 'top_k'.
+        'auto' is 'balanced_log' for multi-class targets and None for binary
+        and multi-label ones, and None with ``balanced_batches`` or a loss
+        that weighs the classes itself ('class_balanced', 'logit_adjusted');
+        the weights used are ``class_weight_``.
     class_weight_mu : float > 0, default=0.15
         Smoothing ``mu`` of ``class_weight='balanced_log'``.
     balanced_batches : bool, default=False
@@ -181,6 +185,8 @@ SHARED_ATTRIBUTES_DOC = """\
     history_ : dict of str to list of float
         Per-epoch training and validation ('val_' prefix) loss and metrics,
         with the ``scoring`` score (e.g. 'val_f1_macro') unless it is 'loss'.
+    class_weight_ : {'balanced', 'balanced_log'}, dict or None
+        The ``class_weight`` the last ``fit`` used ('auto' resolved).
     batch_size_ : int
         Documents per gradient step used in the last ``fit``.
     n_iter_ : int

@@ -12,7 +12,7 @@ import keras
 
 from ._scalars import python_scalars
 
-__all__ = ["ROUTING_PREFIXES", "check_routed_params", "make_optimizer", "routed_params"]
+__all__ = ["ROUTING_PREFIXES", "check_routed_params", "make_optimizer", "resolve_class_weight", "routed_params"]
 
 ROUTING_PREFIXES = ("optimizer", "loss", "fit", "predict", "callbacks")
 # keras.Model.fit arguments the estimator sets itself, and the parameter that controls each.
@@ -63,3 +63,23 @@ def make_optimizer(estimator):
     # An instance is rebuilt from its config so no state carries over between fits.
     config = {**optimizer.get_config(), **kwargs}
     return type(optimizer).from_config(config)
+
+
+# Losses built by name that weigh the classes themselves.
+_CLASS_WEIGHING_LOSSES = ("class_balanced", "logit_adjusted")
+
+
+def resolve_class_weight(estimator, target_type):
+    """The ``class_weight`` a fit uses: 'auto' is 'balanced_log' for multi-class targets, else None.
+
+    Multi-class targets are where rare classes are many and macro-F1 suffers
+    from them (benchmarks/results/tune_multiclass_defaults.md); balanced
+    batches and the losses that weigh the classes themselves take the place of
+    class weights, so 'auto' adds none to them.
+    """
+    class_weight = estimator.class_weight
+    if not (isinstance(class_weight, str) and class_weight == "auto"):
+        return class_weight
+    loss = estimator.loss
+    weighed_elsewhere = estimator.balanced_batches or (isinstance(loss, str) and loss in _CLASS_WEIGHING_LOSSES)
+    return "balanced_log" if target_type == "multiclass" and not weighed_elsewhere else None

@@ -58,10 +58,10 @@ def _weighted(estimator, target, sample_weight):
     if np.count_nonzero(target.counts) < 2:
         raise ValueError(f"Only one class has a non-zero sample_weight; {type(estimator).__name__} "
                          "needs at least two classes to learn from.")
-    if estimator.class_weight is None:
+    if estimator.class_weight_ is None:
         return sample_weight
     # From the y given to fit (the training fold inside cross-validation), never the whole data.
-    row_weight = class_weight_per_row(target, class_weight=estimator.class_weight,
+    row_weight = class_weight_per_row(target, class_weight=estimator.class_weight_,
                                       mu=estimator.class_weight_mu).astype(keras.backend.floatx())
     return row_weight if sample_weight is None else sample_weight * row_weight
 

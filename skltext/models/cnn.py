@@ -113,7 +113,7 @@ def _bucketed_work(X, grid, batch_size):
     return float((widths * topped_up).sum() / max(full, 1))
 
 
-@fill_shared_doc(embedding_dim=128, dropout=0.5, patience=5, learning_rate=0.001, epochs=20)
+@fill_shared_doc(embedding_dim=128, dropout=0.5, patience=5, learning_rate=0.001, epochs=20, class_weight=None)
 class CNNClassifier(BaseTextClassifier):
     """Convolutional neural text classifier (the sentence CNN of Kim, 2014).
 

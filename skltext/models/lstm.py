@@ -102,7 +102,7 @@ def _recurrent_layer(cell, *, units, name, seed, **settings):
                         recurrent_initializer=keras.initializers.Orthogonal(seed=recurrent_seed), **settings)
 
 
-@fill_shared_doc(embedding_dim=128, dropout=0.2, patience=3, learning_rate=0.001, epochs=20)
+@fill_shared_doc(embedding_dim=128, dropout=0.2, patience=3, learning_rate=0.001, epochs=20, class_weight=None)
 class LSTMClassifier(BaseTextClassifier):
     """Recurrent neural text classifier: embedding, LSTM or GRU layers, dense head.
 

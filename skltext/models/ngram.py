@@ -79,7 +79,7 @@ def build_ngram(
     return keras.Model(inputs, outputs, name="ngram_classifier")
 
 
-@fill_shared_doc(embedding_dim=100, dropout=0.5, patience=3, learning_rate=0.002, epochs=50)
+@fill_shared_doc(embedding_dim=100, dropout=0.5, patience=3, learning_rate=0.002, epochs=50, class_weight='auto')
 class NgramClassifier(BaseTextClassifier):
     """Bag-of-n-grams text classifier: the fastText model (Joulin et al., 2017) in Keras.
 
@@ -161,7 +161,7 @@ class NgramClassifier(BaseTextClassifier):
         optimizer="adam",
         learning_rate=0.002,
         loss="auto",
-        class_weight=None,
+        class_weight="auto",
         class_weight_mu=0.15,
         balanced_batches=False,
         batch_size="auto",
