@@ -13,10 +13,12 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import accuracy_score, average_precision_score, f1_score
 
 from ._out_of_fold import score_matrix
+from ._target import SUPPORTED_TARGET_TYPES
 
 __all__ = ["TARGET_TYPES", "metric_names", "fold_metrics", "make_scorers", "pr_auc_score"]
 
-TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator")
+# The target types every skltext estimator takes (one list, in skltext._target).
+TARGET_TYPES = SUPPORTED_TARGET_TYPES
 
 
 def pr_auc_score(y_true, y_score, *, classes=None):
