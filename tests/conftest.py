@@ -189,6 +189,14 @@ TINY = {
 MODEL_CLASSES = [LSTMClassifier, CNNClassifier]
 
 
+def sample_weight_given_to_keras(fit_kwargs):
+    """The sample weights of a keras.Model.fit call: an argument (arrays under TensorFlow) or carried by
+    the batches (the seeded shuffled batches elsewhere)."""
+    if "sample_weight" in fit_kwargs:
+        return fit_kwargs["sample_weight"]
+    return fit_kwargs["x"].sample_weight
+
+
 def tiny(model_class, **params):
     """A fast instance of ``model_class``; ``params`` override the tiny defaults."""
     return model_class(**{**TINY[model_class], **params})

@@ -12,7 +12,7 @@ from skltext.datasets import make_text_classification
 from skltext.losses import ClassBalancedLoss, FocalLoss, TopKLoss, WeightedCrossentropy
 from skltext.models._batches import BalancedBatches
 
-from .conftest import tiny
+from .conftest import sample_weight_given_to_keras, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -89,7 +89,7 @@ def test_class_weights_come_from_the_training_fold(monkeypatch, corpora):
     classes, counts = np.unique(y[half], return_counts=True)
     expected = np.maximum(1, np.log(2.0 * half.sum() / counts))[np.searchsorted(classes, y[half])]
     # The rows reach Keras in batches shuffled by the fit's own generator; the weights travel with them.
-    np.testing.assert_allclose(recorder.calls[-1]["x"].sample_weight, expected, rtol=1e-6)
+    np.testing.assert_allclose(sample_weight_given_to_keras(recorder.calls[-1]), expected, rtol=1e-6)
 
 
 def test_multilabel_class_weights_become_per_label_positive_weights(corpora):

@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 
-from .conftest import tiny
+from .conftest import sample_weight_given_to_keras, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -266,7 +266,7 @@ def test_class_weight_multiplies_sample_weight(monkeypatch, multiclass_corpus):
     original_fit = keras.Model.fit
 
     def recording_fit(self, *args, **kwargs):
-        seen["sample_weight"] = kwargs["sample_weight"]
+        seen["sample_weight"] = sample_weight_given_to_keras(kwargs)
         return original_fit(self, *args, **kwargs)
 
     monkeypatch.setattr(keras.Model, "fit", recording_fit)
