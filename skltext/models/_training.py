@@ -101,8 +101,8 @@ def _feed(estimator, X, y, target, sample_weight, validation_data):
             validation_data = LengthBuckets(*validation_data, *[None] * (3 - len(validation_data)),
                                             batch_size=batch_size, rng=None, grid=grid)
     elif keras.backend.backend() == "tensorflow":
-        # TensorFlow shuffles arrays with its own generator, seeded by keras.utils.set_random_seed, and
-        # its tf.data pipeline over a Python dataset can swallow a Ctrl-C that lands inside the dataset.
+        # TensorFlow shuffles arrays with its own generator, seeded by keras.utils.set_random_seed; a
+        # Python dataset would go through tf.data, where a Ctrl-C was once seen not to stop training.
         data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": batch_size, "shuffle": True}
     else:
         data = {"x": ShuffledBatches(X, y, sample_weight, batch_size=batch_size, rng=rng)}
