@@ -190,8 +190,8 @@ MODEL_CLASSES = [LSTMClassifier, CNNClassifier]
 
 
 def sample_weight_given_to_keras(fit_kwargs):
-    """The sample weights of a keras.Model.fit call: an argument (arrays under TensorFlow) or carried by
-    the batches (the seeded shuffled batches elsewhere)."""
+    """The sample weights of a keras.Model.fit call: an argument, or carried by the batches (the seeded
+    shuffled, balanced or length-bucketed batches)."""
     if "sample_weight" in fit_kwargs:
         return fit_kwargs["sample_weight"]
     return fit_kwargs["x"].sample_weight

@@ -358,6 +358,13 @@ def test_compare_save_best(tmp_path, capsys):
     assert info["model"] == best and info["documents"] == 120
 
 
+def _default_sigint():
+    """Start the command with Ctrl-C delivered and handled as usual: an ignored or blocked SIGINT is inherited,
+    and the full suite once left the worker process that way (the command then ran to its end)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_during_compare_writes_a_partial_report(tmp_path):
     """Check that Ctrl-C during compare prints one line, writes the finished models' report and exits 130."""
     path = _write(tmp_path / "d.csv", _rows(60))
@@ -366,7 +373,7 @@ def test_sigint_during_compare_writes_a_partial_report(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "skltext", "compare", str(path), "--text", "doc", "--label", "category", "--models",
          "tfidf-lr,cnn", "--cv", "2", "-q", "-v", "--out", str(tmp_path / "r"), *slow_cnn],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_user_env())
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_user_env(), preexec_fn=_default_sigint)
     for line in process.stdout:
         if line.startswith("Epoch 2/1000"):  # inside the first CNN fit, whatever the machine's speed
             break

@@ -1,7 +1,7 @@
 """Training batches drawn anew every epoch from the estimator's own random generator.
 
-Keras' own shuffling of arrays draws from NumPy's global generator under JAX
-and PyTorch, which other threads of the process (a Dask worker's, a web
+Keras' own shuffling of arrays draws from a global generator (NumPy's under
+JAX and PyTorch), which other threads of the process (a Dask worker's, a web
 server's) draw from too, so a seeded fit could change with what they do. These
 datasets shuffle with the generator seeded from ``random_state`` instead.
 """

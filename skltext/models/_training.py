@@ -100,10 +100,6 @@ def _feed(estimator, X, y, target, sample_weight, validation_data):
         if validation_data is not None:
             validation_data = LengthBuckets(*validation_data, *[None] * (3 - len(validation_data)),
                                             batch_size=batch_size, rng=None, grid=grid)
-    elif keras.backend.backend() == "tensorflow":
-        # TensorFlow shuffles arrays with its own generator, seeded by keras.utils.set_random_seed; a
-        # Python dataset would go through tf.data, where a Ctrl-C was once seen not to stop training.
-        data = {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": batch_size, "shuffle": True}
     else:
         data = {"x": ShuffledBatches(X, y, sample_weight, batch_size=batch_size, rng=rng)}
     return data, validation_data
@@ -142,7 +138,7 @@ def train_network(estimator, X, y, target, sample_weight, *, warm_start, epochs,
     data, validation_data = _feed(estimator, X, y, target, sample_weight, validation_data)
     # Datasets come in random order already; Keras' shuffle of their batch order would
     # draw from Python's global `random`, which other threads (a Dask worker's) use too.
-    fit_args.setdefault("shuffle", data.pop("shuffle", False))
+    fit_args.setdefault("shuffle", False)
     # A non-finite loss or an interruption leaves the estimator fitted with a finished
     # epoch's weights or not fitted at all; see _faults.
     guarded_fit(estimator, dict(**data, validation_data=validation_data, epochs=initial_epoch + epochs,
