@@ -232,7 +232,16 @@ class TargetDescription:
 
     def take(self, rows):
         """The description of the rows ``rows`` (indices or a boolean mask), with the same classes."""
-        return TargetDescription(self.labels()[rows], self.target_type, self.classes)
+        part = object.__new__(TargetDescription)
+        part.target_type, part.multilabel, part.classes = self.target_type, self.multilabel, self.classes
+        if self.multilabel:
+            part.indicator, part.codes = self.indicator[rows], None
+            part.counts = part.indicator.sum(axis=0).astype(np.int64)
+        else:
+            part.indicator, part.codes = None, self.codes[rows]
+            part.counts = np.bincount(part.codes, minlength=len(self.classes)).astype(np.int64)
+        part.n_samples = len(part.codes if part.codes is not None else part.indicator)
+        return part
 
     def labels(self):
         """The target as given: class labels, or the 0/1 label matrix as int64."""

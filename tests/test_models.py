@@ -258,6 +258,28 @@ def test_loss_contradicting_target_is_refused(target, loss, match, binary_corpus
         make_pipeline(TextTokenizer(max_len=12), tiny(CNNClassifier, loss=loss)).fit(texts, y)
 
 
+def test_rows_of_weight_zero_leave_the_class_weights(monkeypatch, multiclass_corpus):
+    """Check that rows of weight 0 are dropped before the class weights are counted, and their classes with them."""
+    texts, y = multiclass_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    seen = {}
+    original_fit = keras.Model.fit
+
+    def recording_fit(self, *args, **kwargs):
+        seen["sample_weight"] = sample_weight_given_to_keras(kwargs)
+        return original_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", recording_fit)
+    weight = (np.arange(len(y)) % 3 != 0).astype(float)
+    tiny(CNNClassifier, class_weight="balanced", early_stopping=False, epochs=1).fit(ids, y, sample_weight=weight)
+    kept = y[weight != 0]
+    classes, counts = np.unique(kept, return_counts=True)
+    expected = (len(kept) / (len(classes) * counts))[np.searchsorted(classes, kept)]
+    np.testing.assert_allclose(seen["sample_weight"], expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="Only one class has a non-zero sample_weight"):
+        tiny(CNNClassifier, epochs=1).fit(ids, y, sample_weight=(y == y[0]).astype(float))
+
+
 def test_class_weight_multiplies_sample_weight(monkeypatch, multiclass_corpus):
     """Check that class_weight='balanced' weights come from the training y and reach Keras."""
     texts, y = multiclass_corpus

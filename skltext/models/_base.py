@@ -14,8 +14,9 @@ unless said otherwise):
 - ``fit``: validates parameters, seeds every backend, hides ``partial_fit``
   (test_base: seeding, unknown parameters; test_seeding);
 - ``initialize``: seeds as ``fit`` does (test_base: initialize);
-- ``_fit``: one :class:`~skltext._target.TargetDescription` per fit, after
-  zero-weight rows are dropped (test_imbalance, test_validation_split);
+- ``_fit``: one :class:`~skltext._target.TargetDescription` per fit, made
+  in ``_initialize`` and narrowed to the rows left once those of weight 0 are
+  dropped (test_imbalance, test_validation_split, test_target);
 - ``_initialize``: builds loss, target encoder, output biases and network
   without scikeras' TensorFlow-only seeding (test_losses, test_imbalance);
 - ``_keras_build_fn``: the network from ``_build_network`` with its head;
@@ -227,6 +228,7 @@ class BaseTextClassifier(KerasClassifier):
         self._validate_params()
         self._prepare_fit()
         self._initialize(X, y)
+        vars(self).pop("_target")  # read by training only
         return self
 
     def _prepare_fit(self):
@@ -254,15 +256,19 @@ class BaseTextClassifier(KerasClassifier):
         """Checks that span several parameters; subclasses extend it."""
 
     def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        # Replaces scikeras' version to describe the target once, for the rows that are trained on.
+        # Replaces scikeras' version to describe the target once and pass it on to training.
         if (self.warm_start or warm_start) and self.initialized_:
             X, y = self._validate_data(X, y)
+            target = TargetDescription(y, self.target_type_, classes=self.classes_)
         else:
             X, y = self._initialize(X, y)
+            target = vars(self).pop("_target")  # described in _initialize; only this fit reads it
         self._ensure_compiled_model()
         if sample_weight is not None:  # drops the rows of weight 0, as scikit-learn estimators do
+            given = sample_weight
             X, y, sample_weight = self._validate_sample_weight(X, y, sample_weight)
-        target = TargetDescription(y, self.target_type_, classes=self.classes_)
+            if len(y) < target.n_samples:
+                target = target.take(np.asarray(given, dtype=float) != 0)
         self._fit_keras_model(self.feature_encoder_.transform(X), self.target_encoder_.transform(y),
                               sample_weight=sample_weight, warm_start=warm_start, epochs=epochs,
                               initial_epoch=initial_epoch, target=target, **kwargs)
@@ -272,7 +278,7 @@ class BaseTextClassifier(KerasClassifier):
         # seeds every backend with keras.utils.set_random_seed instead.
         self._random_state = None
         X, y = self._validate_data(X, y, reset=True)
-        target = TargetDescription(y, self.target_type_)
+        self._target = target = TargetDescription(y, self.target_type_)
         self.class_weight_ = resolve_class_weight(self, self.target_type_)
         self._compile_loss, one_hot = build_loss(
             self.loss, routed_params(self, "loss"), target=target, class_weight=self.class_weight_,
