@@ -11,7 +11,6 @@ choose among candidates, the quality benchmark measures the chosen one.
 import argparse
 import time
 
-import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline
 

@@ -6,7 +6,17 @@ the input, computes the imbalance ratios and wraps these in samplers.
 
 import numpy as np
 
-__all__ = ["label_counts", "ml_ros", "ml_rus"]
+__all__ = ["imbalance_ratios", "label_counts", "ml_ros", "ml_rus"]
+
+
+def imbalance_ratios(counts):
+    """IRLbl per label (NaN where a label has no sample) and MeanIR, from label counts."""
+    counts = np.asarray(counts, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        irlbl = np.where(counts > 0, counts.max() / counts, np.nan)
+    present = counts > 0
+    mean_ir = float(irlbl[present].mean()) if present.any() else np.nan
+    return irlbl, mean_ir
 
 
 def label_counts(Y):

@@ -19,12 +19,12 @@ import scipy.sparse as sp
 from sklearn.model_selection import cross_validate
 from sklearn.utils import _safe_indexing
 
-__all__ = ["FoldResult", "score_matrix", "fit_and_score_folds", "pool_folds"]
+__all__ = ["FoldResult", "align_scores", "fit_and_score_folds", "pool_folds", "resolve_response_method", "score_matrix"]
 
 _RESPONSE_METHODS = ("auto", "predict_proba", "decision_function")
 
 
-def _response_method(estimator, response_method):
+def resolve_response_method(estimator, response_method):
     if response_method not in _RESPONSE_METHODS:
         raise ValueError(f"response_method must be one of {', '.join(map(repr, _RESPONSE_METHODS))}, got "
                          f"{response_method!r}.")
@@ -84,7 +84,7 @@ def score_matrix(estimator, X, target_type, *, response_method="auto"):
     >>> score_matrix(model, [[0.0], [3.0]], "binary").shape
     (2, 2)
     """
-    method = _response_method(estimator, response_method)
+    method = resolve_response_method(estimator, response_method)
     raw = getattr(estimator, method)(X)
     if target_type == "multilabel-indicator" and isinstance(raw, list):
         raw = _stack_label_outputs(raw, getattr(estimator, "classes_", None))
@@ -150,7 +150,7 @@ class _FitDone:
         return 0.0
 
 
-def _aligned(scores, fitted_classes, classes, target_type, fill_value):
+def align_scores(scores, fitted_classes, classes, target_type, fill_value):
     """``scores`` with one column per ``classes``; the positions of ``fitted_classes`` in it."""
     if target_type == "multilabel-indicator" or fitted_classes is None:
         return scores, None
@@ -247,7 +247,7 @@ def fit_and_score_folds(estimator, X, y, *, cv, target_type, classes=None, group
         predictions = np.asarray(model.predict(X_test)) if predict else None
         scores = score_matrix(model, X_test, target_type, response_method=response_method)
         predict_time = time.perf_counter() - start
-        scores, columns = _aligned(scores, None if multilabel else getattr(model, "classes_", None), classes,
+        scores, columns = align_scores(scores, None if multilabel else getattr(model, "classes_", None), classes,
                                    target_type, fill_value)
         folds.append(FoldResult(model, np.asarray(train), np.asarray(test), float(fit_time), scores, columns,
                                 predictions, predict_time))

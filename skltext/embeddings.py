@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._vector_files import looks_binary, open_bytes, parse_header, prepend, read_binary, read_text
 from .text import TextTokenizer, check_documents
 
 __all__ = ["WordVectors", "VocabularyCoverage", "load_word_vectors", "train_word_vectors"]
 
-_GZIP_MAGIC = b"\x1f\x8b"
-_BINARY_CHUNK = 1 << 20
 
 VocabularyCoverage = namedtuple("VocabularyCoverage", ["token_share", "type_share", "n_tokens", "n_types", "missing"])
 VocabularyCoverage.__doc__ = """Share of a corpus's tokens and distinct words (types) that have a vector.
@@ -229,19 +228,6 @@ def tokenize_documents(documents, tokenizer=None):
 # ------------------------------------------------------------------ reading
 
 
-def _open_bytes(path):
-    with open(path, "rb") as probe:
-        compressed = probe.read(2) == _GZIP_MAGIC
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
-
-
-def _parse_header(line):
-    parts = line.split()
-    if len(parts) == 2 and all(part.isdigit() for part in parts):
-        return int(parts[0]), int(parts[1])
-    return None
-
-
 def _wanted(vocabulary):
     """A predicate on words: kept when the word, or its lowercase form, is in the vocabulary."""
     if vocabulary is None:
@@ -250,88 +236,6 @@ def _wanted(vocabulary):
         vocabulary = vocabulary.vocabulary_
     words = set(vocabulary)
     return lambda word: word in words or word.lower() in words
-
-
-def _read_text(stream, *, header, dim, wanted, dtype, encoding, errors, limit, path):
-    words, rows, skipped = [], [], 0
-    for number, raw in enumerate(stream, start=2 if header else 1):
-        line = raw.decode(encoding, errors).rstrip("\r\n")
-        if not line.strip():
-            continue
-        parts = line.rstrip().split(" ")
-        if dim is None:  # GloVe: the first line fixes the dimension
-            dim = len(parts) - 1
-            if dim < 1:
-                raise ValueError(f"{path}: the first line has no vector values; not a word-vector file.")
-        if len(parts) < dim + 1:
-            if not rows and not skipped and header:
-                raise ValueError(f"{path}: the header says {dim} dimensions, but the first vector (line "
-                                 f"{number}) has {len(parts) - 1} values.")
-            skipped += 1
-            continue
-        # Words that contain spaces (some GloVe releases have them): the last dim fields are the vector.
-        word = " ".join(parts[:-dim])
-        if wanted is not None and not wanted(word):
-            continue
-        try:
-            vector = np.array(parts[-dim:], dtype=dtype)
-        except ValueError:
-            skipped += 1
-            continue
-        words.append(word)
-        rows.append(vector)
-        if limit is not None and len(words) >= limit:
-            break
-    return words, rows, skipped, dim
-
-
-def _read_binary(stream, *, count, dim, wanted, dtype, encoding, errors, limit, path):
-    words, rows = [], []
-    width = 4 * dim
-    buffer = bytearray(stream.read(_BINARY_CHUNK))
-    position = 0
-    for entry in range(count):
-        while True:
-            space = buffer.find(b" ", position)
-            if space >= 0 and len(buffer) >= space + 1 + width:
-                break
-            more = stream.read(_BINARY_CHUNK)
-            if not more:
-                raise ValueError(f"{path}: the header announces {count} vectors, but the file ends after "
-                                 f"{entry}; the file is truncated or its dimension is not {dim}.")
-            del buffer[:position]
-            position = 0
-            buffer += more
-        # The original C tool writes a newline after each vector; gensim does not.
-        word = bytes(buffer[position:space]).lstrip(b"\n").decode(encoding, errors)
-        start = space + 1
-        position = start + width
-        if wanted is not None and not wanted(word):
-            continue
-        words.append(word)
-        rows.append(np.frombuffer(bytes(buffer[start:position]), dtype="<f4").astype(dtype))
-        if limit is not None and len(words) >= limit:
-            break
-    return words, rows
-
-
-def _looks_binary(stream, dim):
-    """Whether the bytes after a word2vec header are binary vectors rather than text lines."""
-    sample = stream.peek(4 * dim + 256)[: 4 * dim + 256] if hasattr(stream, "peek") else b""
-    if b"\n" not in sample:  # a long first line: text files at least decode
-        try:
-            sample[:-4].decode("utf-8")  # the sample may end inside a character
-        except UnicodeDecodeError:
-            return True
-        return False
-    line = sample.split(b"\n", 1)[0]
-    try:
-        fields = line.decode("utf-8").split()
-        # A text line: a word then numbers (how many is checked while reading).
-        np.array(fields[1:], dtype=np.float64)
-    except (UnicodeDecodeError, ValueError):
-        return True
-    return len(fields) < 2
 
 
 def load_word_vectors(path, *, vocabulary=None, dtype=np.float32, binary=None, encoding="utf-8",
@@ -393,30 +297,30 @@ def load_word_vectors(path, *, vocabulary=None, dtype=np.float32, binary=None, e
     path = Path(path)
     name = path.name[:-3] if path.name.endswith(".gz") else path.name
     wanted = _wanted(vocabulary)
-    with _open_bytes(path) as raw_stream:
+    with open_bytes(path) as raw_stream:
         stream = io.BufferedReader(raw_stream) if not hasattr(raw_stream, "peek") else raw_stream
         first = stream.readline()
         if not first.strip():
             raise ValueError(f"{path} is empty (no word vectors in it).")
-        header = _parse_header(first.decode("ascii", "replace"))
+        header = parse_header(first.decode("ascii", "replace"))
         if header is None:  # GloVe: the first line is already a vector
             if binary:
                 raise ValueError(f"{path}: binary word2vec files start with a 'count dim' header line.")
-            stream = _prepend(first, stream)
-            words, rows, skipped, dim = _read_text(stream, header=False, dim=None, wanted=wanted, dtype=dtype,
+            stream = prepend(first, stream)
+            words, rows, skipped, dim = read_text(stream, header=False, dim=None, wanted=wanted, dtype=dtype,
                                                    encoding=encoding, errors=errors, limit=limit, path=path)
         else:
             count, dim = header
             if dim < 1:
                 raise ValueError(f"{path}: the header announces {dim} dimensions.")
             if binary is None:
-                binary = name.endswith(".bin") or _looks_binary(stream, dim)
+                binary = name.endswith(".bin") or looks_binary(stream, dim)
             if binary:
                 skipped = 0
-                words, rows = _read_binary(stream, count=count, dim=dim, wanted=wanted, dtype=dtype,
+                words, rows = read_binary(stream, count=count, dim=dim, wanted=wanted, dtype=dtype,
                                            encoding=encoding, errors=errors, limit=limit, path=path)
             else:
-                words, rows, skipped, dim = _read_text(stream, header=True, dim=dim, wanted=wanted, dtype=dtype,
+                words, rows, skipped, dim = read_text(stream, header=True, dim=dim, wanted=wanted, dtype=dtype,
                                                        encoding=encoding, errors=errors, limit=limit, path=path)
     if skipped:
         warnings.warn(f"{path}: skipped {skipped} malformed line(s) (too few values or values that are not "
@@ -425,12 +329,6 @@ def load_word_vectors(path, *, vocabulary=None, dtype=np.float32, binary=None, e
         raise ValueError(f"{path} holds no valid word vector.")
     matrix = np.vstack(rows) if rows else np.zeros((0, dim), dtype=dtype)
     return WordVectors(words, matrix, n_skipped=skipped)
-
-
-def _prepend(first_line, stream):
-    """Iterate lines: ``first_line`` then the rest of ``stream``."""
-    yield first_line
-    yield from stream
 
 
 # ------------------------------------------------------------------ training

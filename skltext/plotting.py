@@ -37,7 +37,7 @@ def _axes(ax):
     return ax
 
 
-def _model_with_history(estimator):
+def model_with_history(estimator):
     """The Keras classifier inside a pipeline or a ThresholdOptimizer (fitted ones first)."""
     seen = estimator
     for _ in range(10):  # wrappers nest only a few levels deep
@@ -93,7 +93,7 @@ def plot_history(estimator, *, metric="loss", ax=None):
     ['training', 'validation']
     """
     estimators = list(estimator) if isinstance(estimator, (list, tuple)) else [estimator]
-    models = [_model_with_history(est) for est in estimators]
+    models = [model_with_history(est) for est in estimators]
     ax = _axes(ax)
     for number, model in enumerate(models):
         history = model.history_

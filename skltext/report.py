@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .plotting import (
-    _model_with_history,
+    model_with_history,
     plot_confusion_matrix,
     plot_history,
     plot_per_class_f1,
@@ -45,7 +45,7 @@ def _save(figure, path):
 
 def _has_history(estimator):
     try:
-        _model_with_history(estimator)
+        model_with_history(estimator)
     except ValueError:
         return False
     return True

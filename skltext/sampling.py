@@ -31,7 +31,6 @@ from numbers import Real
 
 import numpy as np
 from imblearn.base import BaseSampler
-from imblearn.utils._docstring import _random_state_docstring
 from scipy import sparse
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval
@@ -40,7 +39,7 @@ from sklearn_compat.base import _fit_context
 from sklearn_compat.utils.validation import validate_data
 
 from ._docstrings import insert_doc_sections
-from ._multilabel_resampling import label_counts, ml_ros, ml_rus
+from ._multilabel_resampling import imbalance_ratios, label_counts, ml_ros, ml_rus
 from ._target import check_target
 
 __all__ = [
@@ -66,16 +65,6 @@ def _check_multilabel_target(y, name):
     Y = sparse.csr_matrix(y.astype(bool) if sparse.issparse(y) else y != 0)
     Y.eliminate_zeros()  # explicitly stored zeros are no labels
     return Y
-
-
-def _imbalance_ratios(counts):
-    """IRLbl per label (NaN where a label has no sample) and MeanIR, from label counts."""
-    counts = np.asarray(counts, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        irlbl = np.where(counts > 0, counts.max() / counts, np.nan)
-    present = counts > 0
-    mean_ir = float(irlbl[present].mean()) if present.any() else np.nan
-    return irlbl, mean_ir
 
 
 @insert_doc_sections(reference=_REFERENCE)
@@ -111,7 +100,7 @@ def imbalance_ratio_per_label(y):
     array([1., 4., 2.])
     """
     Y = _check_multilabel_target(y, "imbalance_ratio_per_label")
-    return _imbalance_ratios(label_counts(Y))[0]
+    return imbalance_ratios(label_counts(Y))[0]
 
 
 @insert_doc_sections(reference=_REFERENCE)
@@ -147,9 +136,7 @@ def mean_imbalance_ratio(y):
     2.333
     """
     Y = _check_multilabel_target(y, "mean_imbalance_ratio")
-    return _imbalance_ratios(label_counts(Y))[1]
-
-
+    return imbalance_ratios(label_counts(Y))[1]
 
 
 def _reset_pandas_index(data):
@@ -160,7 +147,8 @@ def _reset_pandas_index(data):
 
 
 _SHARED_DOCS = dict(
-    random_state=_random_state_docstring,
+    random_state="""random_state : int, RandomState instance or None, default=None
+        Seed of the draws: an int gives the same samples on every call.""",
     attributes="""sample_indices_ : ndarray of shape (n_samples_resampled,)
         Indices, into the input, of the samples returned.
 
@@ -251,7 +239,7 @@ class _BaseMultilabelSampler(BaseSampler):
                 f"{type(self).__name__} got a y in which no sample holds any label: "
                 "there is no imbalance to correct."
             )
-        irlbl, mean_ir = _imbalance_ratios(counts)
+        irlbl, mean_ir = imbalance_ratios(counts)
         self.imbalance_ratio_per_label_, self.mean_imbalance_ratio_ = irlbl, mean_ir
         with np.errstate(invalid="ignore"):  # NaN for absent labels: neither minority nor majority
             self.minority_labels_ = np.flatnonzero(irlbl > mean_ir)
@@ -304,7 +292,7 @@ class _BaseMultilabelSampler(BaseSampler):
         X, y, Y = self._check_X_y(X, y)
         self._set_statistics(Y)
         self.sample_indices_ = self._fit_resample(Y, check_random_state(self.random_state))
-        irlbl, mean_ir = _imbalance_ratios(label_counts(Y[self.sample_indices_]))
+        irlbl, mean_ir = imbalance_ratios(label_counts(Y[self.sample_indices_]))
         self.imbalance_ratio_per_label_resampled_, self.mean_imbalance_ratio_resampled_ = irlbl, mean_ir
         return (
             _reset_pandas_index(_safe_indexing(X, self.sample_indices_)),

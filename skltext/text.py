@@ -2,7 +2,7 @@
 
 import re
 from collections import defaultdict
-from itertools import count, repeat
+from itertools import count
 from numbers import Integral
 
 import numpy as np
@@ -12,67 +12,15 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
 from ._tokenize import DEFAULT_TOKEN_PATTERN, encode_corpus
+from ._vocabulary import OOV_ID, OOV_TOKEN, PAD_ID, PAD_TOKEN, oov_id_factory, rank_vocabulary
 
 __all__ = ["TextTokenizer", "check_documents", "PAD_ID", "OOV_ID"]
 
-PAD_ID = 0
-OOV_ID = 1
-PAD_TOKEN = ""
-OOV_TOKEN = "[UNK]"
 
 # 'auto' max_len covers this share of the training documents without truncation.
 _AUTO_MAX_LEN_QUANTILE = 95
-_OOV_FACTORY = repeat(OOV_ID).__next__
 
 
-def _most_frequent_first(codes, counts, types):
-    """``codes`` ordered by falling ``counts[code]``, ties by ``types[code]`` (the token string).
-
-    Two stable sorts with C-level keys: no key tuple per type, whose allocation
-    would set off the garbage collector on large vocabularies.
-    """
-    ordered = sorted(codes, key=types.__getitem__)
-    ordered.sort(key=counts.__getitem__, reverse=True)
-    return ordered
-
-
-def _rank_vocabulary(codes, types, *, min_count=1, max_words=None, reserved=()):
-    """Count the tokens of a corpus and rank the kept ones into a vocabulary.
-
-    :class:`TextTokenizer` and the models that take token strings both build
-    their vocabularies here, so that both rank tokens the same way.
-
-    Parameters
-    ----------
-    codes : ndarray of int
-        Index into ``types`` of every token of the corpus.
-    types : list
-        The distinct tokens.
-    min_count : int, default=1
-        Tokens seen fewer times get no id.
-    max_words : int, default=None
-        Keep at most this many tokens, the most frequent.
-    reserved : set, default=()
-        Tokens that get no id of their own (padding and OOV in a token matrix).
-
-    Returns
-    -------
-    vocabulary : dict
-        Token to id, ids from 2, most frequent first, ties by the token.
-    counts : list of int
-        Count of each token of ``vocabulary``, in id order.
-    code_to_id : ndarray of int32
-        Id of every index into ``types``; OOV_ID for the tokens left out.
-    """
-    counts = np.bincount(codes, minlength=len(types)).tolist()
-    kept = [code for code in range(len(types)) if counts[code] >= min_count]
-    if reserved:
-        kept = [code for code in kept if types[code] not in reserved]
-    kept = _most_frequent_first(kept, counts, types)[:max_words]
-    ids = range(OOV_ID + 1, OOV_ID + 1 + len(kept))
-    code_to_id = np.full(len(types), OOV_ID, dtype=np.int32)
-    code_to_id[kept] = np.asarray(ids, dtype=np.int32)
-    return dict(zip(map(types.__getitem__, kept), ids)), list(map(counts.__getitem__, kept)), code_to_id
 
 
 def _as_token_strings(types, known):
@@ -351,7 +299,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         if not documents:
             raise ValueError("TextTokenizer needs at least one document to fit; got 0.")
         codes, lengths, types = self._split(documents)
-        self.vocabulary_, counts, code_to_id = _rank_vocabulary(
+        self.vocabulary_, counts, code_to_id = rank_vocabulary(
             codes, types, min_count=self.min_count, max_words=self.max_words)
         self.token_counts_ = dict(zip(self.vocabulary_, counts))
         if self.max_len == "auto":
@@ -402,7 +350,7 @@ class TextTokenizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             known = np.fromiter(map(self.vocabulary_.__contains__, types), dtype=bool, count=len(types))
             return self._pad(_as_token_strings(types, known)[codes], lengths)
         # Unknown tokens read as OOV_ID through the defaultdict's factory.
-        code_of = defaultdict(_OOV_FACTORY, self.vocabulary_).__getitem__
+        code_of = defaultdict(oov_id_factory, self.vocabulary_).__getitem__
         return self._pad(*self._encode_corpus(documents, code_of))
 
     def _pad(self, values, lengths):

@@ -296,7 +296,7 @@ def test_fit_splits_and_counts_once(monkeypatch):
     import skltext.text
 
     calls = {"split": 0, "rank": 0}
-    split, rank = TextTokenizer._encode_corpus, skltext.text._rank_vocabulary
+    split, rank = TextTokenizer._encode_corpus, skltext.text.rank_vocabulary
 
     def counted_split(self, *args):
         calls["split"] += 1
@@ -307,7 +307,7 @@ def test_fit_splits_and_counts_once(monkeypatch):
         return rank(*args, **kwargs)
 
     monkeypatch.setattr(TextTokenizer, "_encode_corpus", counted_split)
-    monkeypatch.setattr(skltext.text, "_rank_vocabulary", counted_rank)
+    monkeypatch.setattr(skltext.text, "rank_vocabulary", counted_rank)
     for output in ["ids", "tokens"]:
         calls.update(split=0, rank=0)
         TextTokenizer(output=output).fit_transform(DOCS)

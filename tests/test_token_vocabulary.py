@@ -55,14 +55,14 @@ def test_pipeline_fit_ranks_each_vocabulary_once(monkeypatch, binary_corpus):
     once in the model, and that the model's vocabulary is the ranking of its input."""
     texts, y = binary_corpus
     calls = []
-    rank = skltext.text._rank_vocabulary
+    rank = skltext.text.rank_vocabulary
 
     def counted_rank(codes, types, **kwargs):
         calls.append(len(codes))
         return rank(codes, types, **kwargs)
 
-    monkeypatch.setattr(skltext.text, "_rank_vocabulary", counted_rank)
-    monkeypatch.setattr(skltext.models._token_vocabulary, "_rank_vocabulary", counted_rank)
+    monkeypatch.setattr(skltext.text, "rank_vocabulary", counted_rank)
+    monkeypatch.setattr(skltext.models._token_vocabulary, "rank_vocabulary", counted_rank)
     pipe = make_pipeline(TextTokenizer(output="tokens", max_len=8), tiny(CNNClassifier, epochs=1)).fit(texts, y)
     tokens = pipe[0].transform(texts)
     assert len(calls) == 2 and calls[1] == tokens.size  # the tokenizer's pass, then the model's

@@ -82,10 +82,10 @@ def fit_and_save(name, texts, labels, groups, args, argv, *, data, params, out):
 
 
 def _with_history(estimator):
-    from ..plotting import _model_with_history
+    from ..plotting import model_with_history
 
     try:
-        return _model_with_history(estimator)
+        return model_with_history(estimator)
     except ValueError:
         return None
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..text import PAD_ID
+from .._vocabulary import PAD_ID
 
 __all__ = ["initial_embedding_matrix"]
 

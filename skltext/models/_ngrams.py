@@ -13,7 +13,7 @@ holds only n-grams seen often enough to be learnt.
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..text import OOV_ID, PAD_ID
+from .._vocabulary import OOV_ID, PAD_ID
 
 __all__ = ["NgramEncoder"]
 

@@ -7,7 +7,7 @@ and maps ids unseen in ``fit`` to the out-of-vocabulary id.
 
 import numpy as np
 
-from ..text import OOV_ID
+from .._vocabulary import OOV_ID
 from ._inputs import check_token_ids
 from ._token_vocabulary import encode_tokens, fit_token_vocabulary, is_token_matrix
 

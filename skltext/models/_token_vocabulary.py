@@ -12,7 +12,7 @@ from itertools import count
 
 import numpy as np
 
-from ..text import _OOV_FACTORY, OOV_TOKEN, PAD_ID, PAD_TOKEN, _rank_vocabulary
+from .._vocabulary import OOV_TOKEN, PAD_ID, PAD_TOKEN, oov_id_factory, rank_vocabulary
 
 __all__ = ["is_token_matrix", "fit_token_vocabulary", "encode_tokens"]
 
@@ -58,7 +58,7 @@ def fit_token_vocabulary(X, *, name):
     codes_of = defaultdict(count().__next__)
     codes = np.fromiter(map(codes_of.__getitem__, flat), dtype=np.int64, count=len(flat))
     # Counted and ranked in one pass, as TextTokenizer ranks its own vocabulary.
-    vocabulary, _, code_to_id = _rank_vocabulary(codes, list(codes_of), reserved={PAD_TOKEN, OOV_TOKEN})
+    vocabulary, _, code_to_id = rank_vocabulary(codes, list(codes_of), reserved={PAD_TOKEN, OOV_TOKEN})
     if PAD_TOKEN in codes_of:
         code_to_id[codes_of[PAD_TOKEN]] = PAD_ID
     return vocabulary, code_to_id[codes].reshape(shape)
@@ -67,6 +67,6 @@ def fit_token_vocabulary(X, *, name):
 def encode_tokens(X, vocabulary, *, name):
     """Map a token matrix to ids: '' is padding (0), tokens outside ``vocabulary`` are OOV (1)."""
     shape, flat = _as_token_array(X, name)
-    code_of = defaultdict(_OOV_FACTORY, vocabulary)
+    code_of = defaultdict(oov_id_factory, vocabulary)
     code_of[PAD_TOKEN] = PAD_ID
     return np.fromiter(map(code_of.__getitem__, flat), dtype=np.int32, count=len(flat)).reshape(shape)

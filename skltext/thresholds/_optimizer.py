@@ -15,10 +15,10 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.base import _fit_context
 
+from ._delegation import delegated
 from ._rules import RULES, BinaryRule, MulticlassRule, MultilabelRule
 from ._scores import estimator_scores, make_splits, out_of_fold_scores
 from ._validation import check_settings, check_target, n_samples
@@ -27,36 +27,6 @@ __all__ = ["ThresholdOptimizer"]
 
 # Every fitted attribute a rule sets, cleared before a new fit sets those of its rule.
 _RULE_ATTRIBUTES = frozenset(name for rule in RULES.values() for name in rule.attributes)
-
-
-def _estimator_has(attr):
-    def check(self):
-        return hasattr(getattr(self, "estimator_", self.estimator), attr)
-
-    return check
-
-
-def _delegated(method, returns, what):
-    """``method`` of the fitted estimator as a method of the optimizer, when the estimator has it."""
-
-    def delegate(self, X):
-        check_is_fitted(self, "estimator_")
-        return getattr(self.estimator_, method)(X)
-
-    delegate.__name__ = delegate.__qualname__ = method
-    delegate.__doc__ = f"""{what} of the fitted estimator, unchanged by the thresholds.
-
-        Parameters
-        ----------
-        X : array-like, sparse matrix or list of str of shape (n_samples, ...)
-            Input accepted by the estimator.
-
-        Returns
-        -------
-        {returns}
-            ``estimator_.{method}(X)``.
-        """
-    return available_if(_estimator_has(method))(delegate)
 
 
 class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -479,11 +449,11 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         rule = self._new_rule(classes, getattr(self, "pos_label_", None)).restore_from(self)
         return rule.decide(scores)
 
-    predict_proba = _delegated("predict_proba", "proba : ndarray of shape (n_samples, n_classes)",
+    predict_proba = delegated("predict_proba", "proba : ndarray of shape (n_samples, n_classes)",
                                "Probabilities")
-    predict_log_proba = _delegated("predict_log_proba", "log_proba : ndarray of shape (n_samples, n_classes)",
+    predict_log_proba = delegated("predict_log_proba", "log_proba : ndarray of shape (n_samples, n_classes)",
                                    "Log-probabilities")
-    decision_function = _delegated("decision_function",
+    decision_function = delegated("decision_function",
                                    "scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)",
                                    "Decision function")
 
@@ -511,11 +481,8 @@ class ThresholdOptimizer(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.string = inner.input_tags.string
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        tags.input_tags.categorical = inner.input_tags.categorical
-        tags.input_tags.positive_only = inner.input_tags.positive_only
+        for accepted in ("sparse", "string", "allow_nan", "categorical", "positive_only"):
+            setattr(tags.input_tags, accepted, getattr(inner.input_tags, accepted))
         if inner.classifier_tags is not None:
             tags.classifier_tags.multi_label = inner.classifier_tags.multi_label
             tags.classifier_tags.poor_score = inner.classifier_tags.poor_score

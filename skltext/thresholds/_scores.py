@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit, check_cv
 from sklearn.utils import check_random_state
 
-from .._out_of_fold import _aligned, fit_and_score_folds, pool_folds, score_matrix
+from .._out_of_fold import align_scores, fit_and_score_folds, pool_folds, score_matrix
 from ..model_selection import MultilabelStratifiedKFold, _iterative_stratification
 
 __all__ = ["estimator_scores", "make_splits", "out_of_fold_scores"]
@@ -51,7 +51,7 @@ def estimator_scores(estimator, X, *, method, target_type, classes=None, pos_ind
     """
     scores = score_matrix(estimator, X, target_type, response_method=method)
     if classes is not None and target_type != "multilabel-indicator":
-        scores, columns = _aligned(scores, getattr(estimator, "classes_", None), np.asarray(classes), target_type,
+        scores, columns = align_scores(scores, getattr(estimator, "classes_", None), np.asarray(classes), target_type,
                                    np.nan)
         _check_columns(columns, method, target_type)
         scores = _fill_missing(scores, columns, method)

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from .._out_of_fold import _response_method
+from .._out_of_fold import resolve_response_method
 from .._target import check_target as _check_target
 from ._metric import COUNT_AVERAGED, resolve_scoring
 from ._rules import positive_class
@@ -49,7 +49,7 @@ def check_settings(optimizer, target_type, classes):
     if optimizer.objective == "micro" and metric.kind not in COUNT_AVERAGED:
         raise ValueError(f"objective='micro' needs a scoring computed from counts (F-beta, precision, recall "
                          f"or Jaccard); got scoring={metric.name}.")
-    method = _response_method(optimizer.estimator, optimizer.response_method)
+    method = resolve_response_method(optimizer.estimator, optimizer.response_method)
     if target_type == "multiclass" and optimizer.class_adjustment == "weight" and method != "predict_proba":
         raise ValueError("class_adjustment='weight' multiplies non-negative scores; it needs predict_proba, "
                          f"but {method} is used. Use class_adjustment='offset'.")
