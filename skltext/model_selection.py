@@ -1,4 +1,4 @@
-"""Stratified splitting of multi-label data.
+"""Stratified splitting of multi-label data, and groups of near-duplicate documents.
 
 scikit-learn's ``StratifiedKFold`` stratifies one class per row; a multi-label
 indicator matrix has none, so cross-validation falls back to ``KFold`` and rare
@@ -8,6 +8,12 @@ data") spreads the positives of every label over the folds instead: it takes
 the label with the fewest unassigned rows, gives each of those rows to the
 fold that most lacks that label (then the fold that most lacks rows), and
 repeats.
+
+Near-duplicate documents on both sides of a split inflate cross-validated
+scores; :func:`near_duplicate_groups` finds them (see
+:mod:`skltext._near_duplicates`) so that group-aware splitters keep each group
+in one fold, and :func:`near_duplicate_leakage` measures how many test
+documents had a near-duplicate in training.
 """
 
 import numbers
@@ -18,7 +24,17 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.multiclass import type_of_target
 
-__all__ = ["MultilabelStratifiedKFold", "multilabel_train_test_split"]
+from ._near_duplicates import (
+    GroupSummary,
+    Leakage,
+    lsh_bands,
+    near_duplicate_groups,
+    near_duplicate_leakage,
+    near_duplicate_summary,
+)
+
+__all__ = ["MultilabelStratifiedKFold", "multilabel_train_test_split", "near_duplicate_groups",
+           "near_duplicate_leakage", "near_duplicate_summary", "lsh_bands", "GroupSummary", "Leakage"]
 
 
 def _as_indicator(y, name):
