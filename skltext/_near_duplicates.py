@@ -38,18 +38,16 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._tokenize import DEFAULT_TOKEN_PATTERN, _ragged_offsets, encode_corpus
+from ._tokenize import DEFAULT_TOKEN_PATTERN, encode_corpus
 from .text import check_documents
 
 __all__ = ["near_duplicate_groups", "near_duplicate_leakage", "near_duplicate_summary", "GroupSummary",
-           "Leakage", "lsh_bands", "NEAR_DUPLICATES"]
+           "Leakage", "lsh_bands"]
 
-# The name that asks `skltext compare --group` for detected groups instead of a column.
-NEAR_DUPLICATES = "near-duplicates"
 # A pair exactly at the threshold becomes a candidate with at least this probability.
 _RECALL_AT_THRESHOLD = 0.99
-# Buckets up to this many distinct documents are checked pair by pair (at most 2,016 pairs).
-_ALL_PAIRS_MAX_BUCKET = 64
+# Buckets up to this many distinct documents are checked pair by pair (at most 32,640 pairs).
+_ALL_PAIRS_MAX_BUCKET = 256
 # Hash values computed at once while signing (8 bytes each): bounds the memory of a chunk.
 _HASHES_PER_CHUNK = 1 << 23
 # Candidate pairs whose exact similarity is computed at once.
@@ -74,7 +72,7 @@ def _shingle_sets(documents, shingle_size, lowercase):
     tokens = np.concatenate([codes.astype(np.int64) + 1, np.zeros(shingle_size, dtype=np.int64)])  # 0 pads
     n_shingles = np.maximum(lengths - shingle_size + 1, 1)
     document = np.repeat(np.arange(len(documents)), n_shingles)
-    offset = _ragged_offsets(n_shingles)
+    offset = _within(n_shingles)
     start = (np.cumsum(lengths) - lengths)[document] + offset
     ids, n_ids = np.zeros(len(start), dtype=np.int64), 1
     for j in range(shingle_size):
@@ -84,6 +82,11 @@ def _shingle_sets(documents, shingle_size, lowercase):
     distinct = _distinct(document * n_ids + ids)
     counts = np.bincount(distinct // n_ids, minlength=len(documents))
     return np.concatenate([[0], np.cumsum(counts)]), distinct % n_ids, n_ids
+
+
+def _within(counts):
+    """Position of every element within its run, for consecutive runs of ``counts`` elements."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 def _distinct(values):
@@ -114,7 +117,7 @@ def _identical_sets(indptr, ids):
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     candidate = first[inverse.ravel()]
     document = np.repeat(np.arange(len(sizes)), sizes)
-    position = np.minimum(indptr[candidate[document]] + _ragged_offsets(sizes), len(ids) - 1)
+    position = np.minimum(indptr[candidate[document]] + _within(sizes), len(ids) - 1)
     confirmed = np.logical_and.reduceat(ids == ids[position], indptr[:-1]) & (sizes[candidate] == sizes)
     return np.where(confirmed, candidate, np.arange(len(sizes)))
 
@@ -150,8 +153,8 @@ def lsh_bands(threshold, n_permutations):
     Examples
     --------
     >>> from skltext.model_selection import lsh_bands
-    >>> lsh_bands(0.7, 128), lsh_bands(0.9, 128)
-    ((32, 4), (12, 10))
+    >>> lsh_bands(0.8, 128), lsh_bands(0.5, 128)
+    ((21, 6), (42, 3))
     """
     for rows in range(n_permutations, 0, -1):
         bands = n_permutations // rows
@@ -186,9 +189,9 @@ def _bucket_pairs(keys):
     run_starts = np.flatnonzero(np.concatenate([[True], keys[order][1:] != keys[order][:-1]]))
     sizes = np.diff(np.concatenate([run_starts, [len(keys)]]))
     size = np.repeat(sizes, sizes)
-    partners = np.where((size >= 2) & (size <= _ALL_PAIRS_MAX_BUCKET), size - 1 - _ragged_offsets(sizes), 0)
+    partners = np.where((size >= 2) & (size <= _ALL_PAIRS_MAX_BUCKET), size - 1 - _within(sizes), 0)
     first = np.repeat(np.arange(len(keys)), partners)
-    second = first + 1 + _ragged_offsets(partners)
+    second = first + 1 + _within(partners)
     left, right = order[first], order[second]
     pairs = np.column_stack([np.minimum(left, right), np.maximum(left, right)])
     large = [np.sort(order[run_starts[run]:run_starts[run] + sizes[run]])
@@ -212,22 +215,26 @@ def _similar(matrix, sizes, left, right, threshold):
 
 
 def _large_bucket_edges(members, matrix, sizes, threshold):
-    """Similar pairs in a large bucket, found with one pass per member not yet matched.
+    """Similar pairs in a large bucket, found by comparing the members not yet matched with every member.
 
-    Each pass compares one unmatched member with every other member; the
-    matched ones stop starting passes but stay compared. A bucket of one
-    group of near-duplicates costs one pass; only pairs of two members
-    matched to earlier ones go unchecked.
+    The unmatched members are taken in batches (about ``_PAIRS_PER_CHUNK``
+    pairs at a time); a matched member starts no comparison of its own but
+    is still compared with the later batches. A bucket that holds one group
+    of near-duplicates costs one batch; only pairs of two members matched
+    to earlier ones go unchecked.
     """
     edges = []
     unmatched = np.ones(len(members), dtype=bool)
+    batch = max(1, _PAIRS_PER_CHUNK // len(members))
     while unmatched.any():
-        position = int(np.argmax(unmatched))
-        others = np.delete(members, position)
-        similar = _similar(matrix, sizes, np.full(len(others), members[position]), others, threshold)
-        edges.append(np.column_stack([np.full(int(similar.sum()), members[position]), others[similar]]))
-        unmatched[position] = False
-        unmatched[np.delete(np.arange(len(members)), position)[similar]] = False
+        starts = np.flatnonzero(unmatched)[:batch]
+        left = np.repeat(starts, len(members))
+        right = np.tile(np.arange(len(members)), len(starts))
+        left, right = left[left != right], right[left != right]
+        similar = _similar(matrix, sizes, members[left], members[right], threshold)
+        edges.append(np.column_stack([members[left[similar]], members[right[similar]]]))
+        unmatched[starts] = False
+        unmatched[right[similar]] = False
     return edges
 
 
@@ -239,14 +246,18 @@ def _similar_pairs(matrix, threshold, n_permutations, rng):
     multipliers = rng.randint(0, 2**63, size=(bands, rows), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     offsets = rng.randint(0, 2**63, size=(bands, rows), dtype=np.uint64) * np.uint64(2)
     x = matrix.indices.astype(np.uint64)
-    candidates, edges, seen = np.zeros(0, dtype=np.int64), [], set()
+    candidates, edges, seen = [np.zeros(0, dtype=np.int64)], [], set()
     for band in range(bands):
         pairs, large = _bucket_pairs(_band_keys(x, indptr, multipliers[band], offsets[band]))
-        candidates = _distinct(np.concatenate([candidates, pairs[:, 0] * n_documents + pairs[:, 1]]))
+        candidates.append(pairs[:, 0] * n_documents + pairs[:, 1])
+        # Most bands find the same pairs again: drop repeats once they would double the list.
+        if sum(map(len, candidates[1:])) > len(candidates[0]):
+            candidates = [_distinct(np.concatenate(candidates))]
         for members in large:
             if members.tobytes() not in seen:  # another band's bucket with the same members
                 seen.add(members.tobytes())
                 edges += _large_bucket_edges(members, matrix, sizes, threshold)
+    candidates = _distinct(np.concatenate(candidates))
     left, right = candidates // n_documents, candidates % n_documents
     similar = _similar(matrix, sizes, left, right, threshold)
     return np.concatenate([np.column_stack([left[similar], right[similar]]), *edges]).astype(np.int64)
@@ -277,7 +288,7 @@ def _components(n_documents, edges):
     },
     prefer_skip_nested_validation=True,
 )
-def near_duplicate_groups(texts, *, threshold=0.7, shingle_size=2, n_permutations=128, lowercase=True,
+def near_duplicate_groups(texts, *, threshold=0.8, shingle_size=1, n_permutations=128, lowercase=True,
                           random_state=0):
     """Group id of every document, such that near-duplicate documents share a group.
 
@@ -301,17 +312,22 @@ def near_duplicate_groups(texts, *, threshold=0.7, shingle_size=2, n_permutation
     ----------
     texts : list, 1-D ndarray or pandas Series of str
         The documents.
-    threshold : float, default=0.7
+    threshold : float, default=0.8
         Least Jaccard similarity of two documents' shingle sets that makes
         them near-duplicates, in (0, 1]; 1 finds documents with identical
-        shingle sets only. With the default shingles of two words, changing
-        one word of a 20-word document leaves a similarity of 0.81, two words
-        0.65, and swapping two sentences about 0.9.
-    shingle_size : int, default=2
-        Words per shingle. 1 compares sets of words (word order ignored);
-        larger sizes make a changed word cost more similarity. A document
-        with fewer words has one shingle of all its words, so it matches
-        only documents with the same words in the same order.
+        shingle sets only. With the default single words, changing one word
+        of a document of 20 distinct words leaves a similarity of 19 / 21 =
+        0.90 and two words 18 / 22 = 0.82, so up to two changed words are
+        found from 18 words on, one from 9 words on; reordering costs
+        nothing.
+    shingle_size : int, default=1
+        Words per shingle. 1 compares the sets of words, whatever their
+        order, which suits short texts; 2 or 3 make the order count (swapping
+        two sentences still keeps most shingles, shuffling the words does
+        not) and make each changed word cost more similarity (with 2: one
+        changed word of 20 leaves 17 / 21 = 0.81). A document with fewer
+        words has one shingle of all its words, so it matches only documents
+        with the same words in the same order.
     n_permutations : int, default=128
         MinHash functions. More lets each band be longer, which means fewer
         candidate pairs to check, at the cost of more hashing.

@@ -430,3 +430,69 @@ def test_drop_empty_drops_rows_without_a_group(tmp_path, capsys):
     code, _, err = _run(capsys, path, "--text", "doc", "--label", "category", "--group", "source", "--drop-empty",
                         "--out", tmp_path, *FAST)
     assert code == 0 and "Dropped 2 of 120 rows" in err and "118 documents" in err
+
+
+def _rows_with_copies(n=120):
+    """Rows in which every second document repeats the one before it, in capitals and with a word added."""
+    rows = _rows(n)
+    for i in range(1, 60, 2):
+        rows[i] = {**rows[i - 1], "doc": rows[i - 1]["doc"].upper() + " again"}
+    return rows
+
+
+def test_group_near_duplicates_reports_the_leakage_and_groups_the_folds(tmp_path, capsys):
+    """Check that --group near-duplicates detects the groups, states the plain folds' leakage and groups the folds."""
+    from skltext.model_selection import near_duplicate_groups, near_duplicate_leakage, near_duplicate_summary
+
+    rows = _rows_with_copies()
+    path = _write(tmp_path / "d.csv", rows)
+    code, out, err = _run(capsys, path, "--text", "doc", "--label", "category", "--group", "near-duplicates",
+                          "--out", tmp_path, *FAST)
+    assert code == 0, err
+    texts, labels = [row["doc"] for row in rows], np.array([row["category"] for row in rows])
+    groups = near_duplicate_groups(texts)
+    summary = near_duplicate_summary(groups)
+    assert summary.n_shared >= 60
+    assert (f"Near-duplicate groups (Jaccard similarity of word sets >= 0.8): {summary.describe()}." in err)
+    leakage = near_duplicate_leakage(groups, make_cv("multiclass", n_splits=3, random_state=0).split(texts, labels))
+    assert leakage.share > 0.2
+    assert (f"Leakage: under ungrouped StratifiedKFold(3) folds, {leakage.share:.1%} of test documents "
+            f"({leakage.n_leaked} of 120;") in err
+    report = (tmp_path / "report.md").read_text()
+    assert "StratifiedGroupKFold" in report and summary.describe() in report and f"{leakage.share:.1%}" in report
+
+
+def test_near_duplicate_threshold_option(tmp_path, capsys):
+    """Check --near-duplicate-threshold: it changes the groups, needs --group near-duplicates and a similarity."""
+    path = _write(tmp_path / "d.csv", _rows_with_copies())
+    args = ("--text", "doc", "--label", "category", "--out", tmp_path, *FAST)
+    code, _, err = _run(capsys, path, "--group", "near-duplicates", "--near-duplicate-threshold", "1", *args)
+    # The copies have a word more: at 1 only texts with the very same words are grouped.
+    assert code == 0 and ">= 1): 0 of 120 documents" in err
+    code, _, err = _run(capsys, path, "--group", "source", "--near-duplicate-threshold", "0.5", *args)
+    assert code == 2 and "--near-duplicate-threshold applies only with --group near-duplicates" in err
+    with pytest.raises(SystemExit):
+        main(["compare", str(path), "--group", "near-duplicates", "--near-duplicate-threshold", "1.5"])
+    assert "expected a similarity in (0, 1], e.g. 0.8; got '1.5'" in capsys.readouterr().err
+
+
+def test_column_groups_report_their_leakage_and_train_detects_near_duplicates(tmp_path, capsys):
+    """Check that a group column gets the same statement, and that train groups threshold tuning by near-duplicates."""
+    path = _write(tmp_path / "d.csv", _rows_with_copies())
+    code, _, err = _run(capsys, path, "--text", "doc", "--label", "category", "--group", "source",
+                        "--out", tmp_path, *FAST)
+    assert code == 0 and "Groups of column 'source': 120 of 120 documents" in err
+    assert "Leakage: under ungrouped StratifiedKFold(3) folds" in err
+    code = main(["train", str(path), "--text", "doc", "--label", "category", "--model", "tfidf-lr",
+                 "--group", "near-duplicates", "--tune-thresholds", "--out", str(tmp_path / "model")])
+    assert code == 0 and "Near-duplicate groups (Jaccard similarity of word sets >= 0.8)" in capsys.readouterr().err
+
+
+def test_the_commands_default_threshold_is_the_functions():
+    """Check that the threshold the commands state is the one near_duplicate_groups uses."""
+    import inspect
+
+    from skltext.cli._common import NEAR_DUPLICATE_THRESHOLD
+    from skltext.model_selection import near_duplicate_groups
+
+    assert inspect.signature(near_duplicate_groups).parameters["threshold"].default == NEAR_DUPLICATE_THRESHOLD

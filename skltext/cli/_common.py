@@ -10,15 +10,19 @@ import shlex
 import sys
 from collections import Counter
 
-__all__ = ["UsageError", "LazyHelpParser", "LABELLED_DATA", "add_command", "add_shared_options",
+__all__ = ["UsageError", "LazyHelpParser", "LABELLED_DATA", "NEAR_DUPLICATES", "add_command", "add_shared_options",
            "add_reading_options", "add_fitting_options", "model_names", "check_imbalance", "parse_params",
-           "command_line", "read_table", "labelled_rows", "check_classes", "labelled_data"]
+           "command_line", "read_table", "labelled_rows", "check_classes", "describe_groups", "labelled_data"]
 
 # Help of the DATA argument of the commands that read labels.
 LABELLED_DATA = "labelled file: .csv, .tsv, .jsonl (each optionally .gz) or .parquet"
 _SHOWN_ROWS = 10
 # Cells of a single-label column holding one of these on most rows are likely several labels.
 _LABEL_SEPARATORS = ("|", ";", ",")
+# `--group near-duplicates` groups the texts by skltext.model_selection.near_duplicate_groups instead of a column.
+NEAR_DUPLICATES = "near-duplicates"
+# Its threshold unless --near-duplicate-threshold is given; near_duplicate_groups' default (a test pins the two).
+NEAR_DUPLICATE_THRESHOLD = 0.8
 
 
 class UsageError(Exception):
@@ -79,7 +83,13 @@ def add_reading_options(parser, *, labelled=True):
     if labelled:
         group.add_argument("--label", default="label", help="column of the labels")
         group.add_argument("--group", default=None,
-                           help="column of groups that must not be split across folds (grouped CV)")
+                           help="column of groups that must not be split across folds (grouped CV), or "
+                                f"'{NEAR_DUPLICATES}': group the texts that are near-duplicates of one another "
+                                "(Jaccard similarity of their word sets, see --near-duplicate-threshold)")
+        group.add_argument("--near-duplicate-threshold", type=_similarity, default=None, metavar="SIMILARITY",
+                           help=f"with --group {NEAR_DUPLICATES}: least Jaccard similarity of two texts' word "
+                                f"sets that makes them near-duplicates, in (0, 1] (default: "
+                                f"{NEAR_DUPLICATE_THRESHOLD})")
         group.add_argument("--label-sep", default=None,
                            help="separator of several labels in one cell (multi-label), e.g. '|'; JSON lists "
                                 "are read as multi-label without it")
@@ -112,6 +122,17 @@ def add_fitting_options(parser):
     parser.add_argument("--param", action="append", default=[], metavar="MODEL.NAME=VALUE",
                         help="set a model parameter, e.g. cnn.epochs=5, lstm.units=32, tfidf-lr.C=1.0, "
                              "cnn.tokenizer__max_len=50; repeatable")
+
+
+def _similarity(value):
+    """A number in (0, 1], for --near-duplicate-threshold."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a similarity in (0, 1], e.g. 0.8; got {value!r}")
+    return number
 
 
 def check_imbalance(args):
@@ -154,7 +175,10 @@ def read_table(args, *, labelled=True, text=None, id=None):
     options = dict(text=text or args.text or "text", format=args.format, delimiter=args.delimiter,
                    encoding=args.encoding, header=args.header, names=names, id=id)
     if labelled:
-        options.update(label=args.label, group=args.group, label_sep=args.label_sep)
+        if args.near_duplicate_threshold is not None and args.group != NEAR_DUPLICATES:
+            raise UsageError(f"--near-duplicate-threshold applies only with --group {NEAR_DUPLICATES}.")
+        group = None if args.group == NEAR_DUPLICATES else args.group  # detected later, from the texts
+        options.update(label=args.label, group=group, label_sep=args.label_sep)
     else:
         options.update(label=None)
     try:
@@ -233,10 +257,34 @@ def check_classes(labels, args, multilabel, n_folds=None):
               f"miss them and their scores are unreliable: {shown}.", file=sys.stderr)
 
 
+def _near_duplicate_groups(texts, args):
+    """Groups of near-duplicate texts (``--group near-duplicates``), seeded by ``--seed``."""
+    from ..model_selection import near_duplicate_groups
+
+    threshold = args.near_duplicate_threshold or NEAR_DUPLICATE_THRESHOLD
+    return near_duplicate_groups(texts, threshold=threshold, random_state=getattr(args, "seed", 0))
+
+
+def describe_groups(args):
+    """What the groups of ``--group`` are, for messages and reports."""
+    if args.group != NEAR_DUPLICATES:
+        return f"groups of column {args.group!r}"
+    threshold = args.near_duplicate_threshold or NEAR_DUPLICATE_THRESHOLD
+    return f"near-duplicate groups (Jaccard similarity of word sets >= {threshold:g})"
+
+
 def labelled_data(corpus, args, *, n_folds=None):
     """Texts, labels, groups and multi-label flag of a corpus, checked by :func:`labelled_rows` and
-    :func:`check_classes`."""
+    :func:`check_classes`; with ``--group near-duplicates`` the groups are detected here. How many
+    documents share a group is printed."""
     texts, labels, groups = labelled_rows(corpus, args)
     multilabel = bool(corpus.get("multilabel", False))
     check_classes(labels, args, multilabel, n_folds=n_folds)
+    if args.group == NEAR_DUPLICATES:
+        groups = _near_duplicate_groups(texts, args)
+    if groups is not None:
+        from ..model_selection import near_duplicate_summary
+
+        what = describe_groups(args)
+        print(f"{what[:1].upper()}{what[1:]}: {near_duplicate_summary(groups).describe()}.", file=sys.stderr)
     return texts, labels, groups, multilabel

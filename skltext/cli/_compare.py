@@ -9,6 +9,7 @@ from ._common import (
     add_shared_options,
     check_imbalance,
     command_line,
+    describe_groups,
     labelled_data,
     model_names,
     parse_params,
@@ -57,10 +58,10 @@ def _selected_models(args):
     return models
 
 
-def _report(comparison, args, argv, description, params, elapsed, interrupted=None):
+def _report(comparison, args, argv, description, params, elapsed, interrupted=None, group_notes=()):
     from ..report import write_report
 
-    notes = [f"seed {args.seed}; {elapsed:.0f} s in all"]
+    notes = [f"seed {args.seed}; {elapsed:.0f} s in all", *group_notes]
     if interrupted:
         notes.insert(0, f"partial report: {interrupted}; only the models that finished every fold are shown")
     for name, values in params.items():
@@ -96,12 +97,37 @@ def _corpus_and_params(args, models):
     return corpus, {name: value for name, value in params.items() if name in models}
 
 
-def _report_interrupted(stop, args, argv, corpus, params, elapsed):
+def _group_notes(texts, labels, groups, multilabel, args):
+    """How many documents share a group, and the share of test documents that plain (ungrouped) folds would
+    have tested with another document of their group in training: the leakage that grouping removes."""
+    import warnings
+
+    import numpy as np
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from ..compare import make_cv
+    from ..model_selection import near_duplicate_leakage, near_duplicate_summary
+
+    # The folds compare_models makes without groups: same splitter, folds and seed.
+    y = MultiLabelBinarizer().fit_transform(labels) if multilabel else np.asarray(labels)
+    cv = make_cv("multilabel-indicator" if multilabel else "multiclass", n_splits=args.cv, random_state=args.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # classes smaller than the folds: noted already
+        leakage = near_duplicate_leakage(groups, cv.split(np.zeros((len(y), 1)), y))
+    folds = ", ".join(f"{share:.1%}" for share in leakage.fold_shares)
+    return [f"{describe_groups(args)}: {near_duplicate_summary(groups).describe()}",
+            f"under ungrouped {type(cv).__name__}({args.cv}) folds, {leakage.share:.1%} of test documents "
+            f"({leakage.n_leaked:,} of {leakage.n_test:,}; per fold {folds}) would have had another document of "
+            "their group in training; the grouped folds used here keep each group in one fold"]
+
+
+def _report_interrupted(stop, args, argv, corpus, params, elapsed, group_notes):
     message = f"interrupted after {stop.n_fits} of {stop.n_total} fits"
     if stop.comparison is None:
         print(f"\nskltext compare: {message}; no model finished, so no report.", file=sys.stderr)
     else:
-        paths = _report(stop.comparison, args, argv, corpus.description, params, elapsed, interrupted=message)
+        paths = _report(stop.comparison, args, argv, corpus.description, params, elapsed, interrupted=message,
+                        group_notes=group_notes)
         print(f"\nskltext compare: {message}; partial report of {', '.join(stop.comparison.models)}: "
               f"{paths['report']}", file=sys.stderr)
     return 130
@@ -110,7 +136,10 @@ def _report_interrupted(stop, args, argv, corpus, params, elapsed):
 def run(args, argv):
     models = _checked_models(args)
     corpus, params = _corpus_and_params(args, models)
-    texts, labels, groups, _ = labelled_data(corpus, args, n_folds=args.cv)
+    texts, labels, groups, multilabel = labelled_data(corpus, args, n_folds=args.cv)
+    group_notes = [] if groups is None else _group_notes(texts, labels, groups, multilabel, args)
+    if group_notes:
+        print(f"Leakage: {group_notes[-1]}.", file=sys.stderr)
 
     import matplotlib
 
@@ -126,11 +155,11 @@ def run(args, argv):
                                     model_params=params, random_state=args.seed, progress=not args.quiet,
                                     verbose=args.verbose)
     except ComparisonInterrupted as stop:
-        return _report_interrupted(stop, args, argv, corpus, params, time.perf_counter() - start)
+        return _report_interrupted(stop, args, argv, corpus, params, time.perf_counter() - start, group_notes)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     elapsed = time.perf_counter() - start
-    paths = _report(comparison, args, argv, corpus.description, params, elapsed)
+    paths = _report(comparison, args, argv, corpus.description, params, elapsed, group_notes=group_notes)
     print(f"\n{corpus.description}, {len(comparison.folds)}-fold cross-validation, mean ± std over folds:\n")
     print(comparison.table())
     print(f"\nBest macro-F1: {comparison.best_model}. Report: {paths['report']} ({elapsed:.0f} s)")
