@@ -22,9 +22,11 @@ The bands and rows are chosen from the threshold, so that a pair *at* the
 threshold is a candidate with probability at least 0.99 (higher above it):
 that probability is the only approximation, and there are no false
 positives. A bucket of more than ``_ALL_PAIRS_MAX_BUCKET`` distinct documents
-is not checked pair by pair: each of its documents not yet matched is
-compared with every other member in turn, so a group of thousands of
-near-duplicates costs a few passes instead of millions of pairs.
+is not checked pair by pair: its members not yet matched are compared with
+every member, a batch at a time, so a group of thousands of near-duplicates
+costs one batch instead of millions of pairs; only a pair of two members
+already matched to other members goes unchecked there (other bands usually
+bring it as a candidate).
 """
 
 from collections import defaultdict
@@ -52,7 +54,6 @@ _ALL_PAIRS_MAX_BUCKET = 256
 _HASHES_PER_CHUNK = 1 << 23
 # Candidate pairs whose exact similarity is computed at once.
 _PAIRS_PER_CHUNK = 1 << 17
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 # ------------------------------------------------------------------------ shingles
@@ -306,7 +307,12 @@ def near_duplicate_groups(texts, *, threshold=0.8, shingle_size=1, n_permutation
     hashing, and each is checked on the exact shingle sets: there are no
     false positives, and a pair exactly at the threshold is missed with
     probability at most 0.01 (far less above it; see :func:`lsh_bands`).
-    Time and memory grow about linearly with the number of documents.
+    Time and memory grow about linearly with the number of documents
+    (700,000 short documents: about 40 s and 1.3 GB on two cores). Low
+    thresholds on long documents, with ``shingle_size=1`` above all, put
+    many merely related documents in the same buckets, where the work grows
+    faster: 90 s for the 63,440 Debian descriptions at 0.5, against 8 s at
+    0.8.
 
     Parameters
     ----------
