@@ -72,3 +72,51 @@ def test_compare_knows_the_combination(multiclass_corpus):
     assert model.linear.named_steps["classifier"].class_weight == "balanced"
     with pytest.raises(ValueError, match="ngram\\+tfidf-lr"):
         make_model("ngram+tfidf-lr", target_type="multiclass", params={"no_such": 1})
+
+
+def _linear_pair():
+    """Two fast probabilistic text models standing in for the deep and the linear one."""
+    from sklearn.linear_model import LogisticRegression
+
+    return (make_pipeline(TfidfVectorizer(), LogisticRegression(C=0.5)),
+            make_pipeline(TfidfVectorizer(ngram_range=(1, 2)), LogisticRegression(C=2.0)))
+
+
+def test_prior_power_divides_the_average_by_the_class_frequencies():
+    """Check that prior_power divides the averaged probabilities by prior ** power and renormalises,
+    that 0 keeps the plain average, and that a rare class is predicted more often as the power grows."""
+    rng = np.random.default_rng(0)
+    words = {"a": "alpha shared", "b": "beta shared", "c": "gamma shared"}
+    y = np.array(["a"] * 60 + ["b"] * 25 + ["c"] * 5)
+    texts = [f"{words[label]} {' '.join(rng.choice(['x', 'y', 'z', 'alpha', 'beta', 'gamma'], 3))}" for label in y]
+    deep, linear = _linear_pair()
+    plain = DeepLinearClassifier(deep, linear).fit(texts, y)
+    adjusted = DeepLinearClassifier(deep, linear, prior_power=0.5).fit(texts, y)
+    np.testing.assert_allclose(adjusted.class_prior_, [60 / 90, 25 / 90, 5 / 90])
+    average = 0.5 * plain.deep_.predict_proba(texts) + 0.5 * plain.linear_.predict_proba(texts)
+    np.testing.assert_allclose(plain.predict_proba(texts), average)
+    expected = average / adjusted.class_prior_ ** 0.5
+    np.testing.assert_allclose(adjusted.predict_proba(texts), expected / expected.sum(axis=1, keepdims=True))
+    rare = [np.sum(DeepLinearClassifier(deep, linear, prior_power=power).fit(texts, y).predict(texts) == "c")
+            for power in (0.0, 1.0, 3.0)]
+    assert rare[0] <= rare[1] <= rare[2] and rare[2] > rare[0]
+
+
+def test_prior_power_leaves_multilabel_targets_alone(multilabel_corpus):
+    """Check that a multi-label fit has no class prior and the plain average, whatever prior_power."""
+    texts, y = multilabel_corpus
+    deep, linear = _linear_pair()
+    from sklearn.multiclass import OneVsRestClassifier
+
+    deep, linear = (make_pipeline(model[0], OneVsRestClassifier(model[1])) for model in (deep, linear))
+    plain = DeepLinearClassifier(deep, linear).fit(texts, y)
+    adjusted = DeepLinearClassifier(deep, linear, prior_power=1.0).fit(texts, y)
+    assert adjusted.class_prior_ is None
+    np.testing.assert_allclose(adjusted.predict_proba(texts), plain.predict_proba(texts))
+
+
+def test_negative_prior_power_is_refused(binary_corpus):
+    texts, y = binary_corpus
+    deep, linear = _linear_pair()
+    with pytest.raises(ValueError, match="prior_power"):
+        DeepLinearClassifier(deep, linear, prior_power=-0.5).fit(texts, y)
