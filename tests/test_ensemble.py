@@ -24,7 +24,7 @@ def test_probabilities_are_the_weighted_average_of_both_models(corpus, request):
     """Check that predict_proba is deep_weight * deep + (1 - deep_weight) * linear, each fitted alone."""
     texts, y = request.getfixturevalue(corpus)
     multilabel = np.ndim(y) == 2
-    model = DeepLinearClassifier(_deep(), deep_weight=0.3, random_state=0).fit(texts, y)
+    model = DeepLinearClassifier(_deep(), deep_weight=0.3, prior_power=0, random_state=0).fit(texts, y)
     deep = clone(_deep()).fit(texts, y)
     target_type = "multilabel-indicator" if multilabel else ("binary" if len(np.unique(y)) == 2 else "multiclass")
     linear = make_model("tfidf-lr", target_type=target_type, random_state=0).fit(texts, y)
@@ -90,7 +90,7 @@ def test_prior_power_divides_the_average_by_the_class_frequencies():
     y = np.array(["a"] * 60 + ["b"] * 25 + ["c"] * 5)
     texts = [f"{words[label]} {' '.join(rng.choice(['x', 'y', 'z', 'alpha', 'beta', 'gamma'], 3))}" for label in y]
     deep, linear = _linear_pair()
-    plain = DeepLinearClassifier(deep, linear).fit(texts, y)
+    plain = DeepLinearClassifier(deep, linear, prior_power=0).fit(texts, y)
     adjusted = DeepLinearClassifier(deep, linear, prior_power=0.5).fit(texts, y)
     np.testing.assert_allclose(adjusted.class_prior_, [60 / 90, 25 / 90, 5 / 90])
     average = 0.5 * plain.deep_.predict_proba(texts) + 0.5 * plain.linear_.predict_proba(texts)
@@ -109,7 +109,7 @@ def test_prior_power_leaves_multilabel_targets_alone(multilabel_corpus):
     from sklearn.multiclass import OneVsRestClassifier
 
     deep, linear = (make_pipeline(model[0], OneVsRestClassifier(model[1])) for model in (deep, linear))
-    plain = DeepLinearClassifier(deep, linear).fit(texts, y)
+    plain = DeepLinearClassifier(deep, linear, prior_power=0).fit(texts, y)
     adjusted = DeepLinearClassifier(deep, linear, prior_power=1.0).fit(texts, y)
     assert adjusted.class_prior_ is None
     np.testing.assert_allclose(adjusted.predict_proba(texts), plain.predict_proba(texts))
