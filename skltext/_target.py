@@ -14,12 +14,13 @@ from numbers import Number
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import DataConversionWarning
+from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.multiclass import type_of_target
 
-from ._label_lists import check_not_label_lists
+from ._label_lists import check_not_label_lists, is_label_lists
 from .exceptions import OneHotTargetWarning
 
-__all__ = ["SUPPORTED_TARGET_TYPES", "TargetDescription", "check_target"]
+__all__ = ["SUPPORTED_TARGET_TYPES", "TargetDescription", "check_target", "encode_labels"]
 
 SUPPORTED_TARGET_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
@@ -274,3 +275,28 @@ class TargetDescription:
             return self.codes
         rarity = np.where(self.indicator, self.counts, np.iinfo(np.int64).max)
         return np.where(self.indicator.any(axis=1), rarity.argmin(axis=1), -1)
+
+
+def encode_labels(y, label_names=None):
+    """``y`` as an array sklearn accepts, its target type and the names of its classes or labels.
+
+    A list (or pandas Series, or object array) of label lists becomes a 0/1
+    indicator matrix; the result is validated by :func:`skltext._target.check_target`.
+    """
+    listed = not hasattr(y, "shape") and len(y) and all(isinstance(v, (list, tuple, set, frozenset)) for v in y)
+    if listed or is_label_lists(y):
+        binarizer = MultiLabelBinarizer()
+        y, names = binarizer.fit_transform(y), np.asarray(binarizer.classes_, dtype=object)
+        if len(names) < 2:
+            raise ValueError("A multi-label target needs at least two labels.")
+        with warnings.catch_warnings():
+            # Label lists say multi-label outright, even where every document has one label.
+            warnings.simplefilter("ignore", OneHotTargetWarning)
+            return (*check_target(y, name="compare_models"), names)
+    y, target_type = check_target(y, name="compare_models")
+    if target_type != "multilabel-indicator":
+        return y, target_type, np.unique(y)
+    names = np.arange(y.shape[1]) if label_names is None else np.asarray(label_names, dtype=object)
+    if len(names) != y.shape[1]:
+        raise ValueError(f"label_names has {len(names)} names for {y.shape[1]} label columns.")
+    return y, target_type, names

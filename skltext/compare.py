@@ -21,9 +21,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.metrics import classification_report
 from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import MultiLabelBinarizer
 
-from ._label_lists import is_label_lists
 from ._out_of_fold import fit_and_score_folds
 from ._recipes import (
     DEEP_MODEL_NAMES,
@@ -34,8 +32,7 @@ from ._recipes import (
     make_cv,
     make_model,
 )
-from ._target import check_target
-from .exceptions import OneHotTargetWarning
+from ._target import encode_labels
 from .metrics import fold_metrics, make_scorers, metric_names, pr_auc_score
 from .thresholds import ThresholdOptimizer
 
@@ -54,31 +51,6 @@ __all__ = [
 
 
 # ------------------------------------------------------------------------ targets
-
-
-def _encode_target(y, label_names=None):
-    """``y`` as an array sklearn accepts, its target type and the names of its classes or labels.
-
-    A list (or pandas Series, or object array) of label lists becomes a 0/1
-    indicator matrix; the result is validated by :func:`skltext._target.check_target`.
-    """
-    listed = not hasattr(y, "shape") and len(y) and all(isinstance(v, (list, tuple, set, frozenset)) for v in y)
-    if listed or is_label_lists(y):
-        binarizer = MultiLabelBinarizer()
-        y, names = binarizer.fit_transform(y), np.asarray(binarizer.classes_, dtype=object)
-        if len(names) < 2:
-            raise ValueError("A multi-label target needs at least two labels.")
-        with warnings.catch_warnings():
-            # Label lists say multi-label outright, even where every document has one label.
-            warnings.simplefilter("ignore", OneHotTargetWarning)
-            return (*check_target(y, name="compare_models"), names)
-    y, target_type = check_target(y, name="compare_models")
-    if target_type != "multilabel-indicator":
-        return y, target_type, np.unique(y)
-    names = np.arange(y.shape[1]) if label_names is None else np.asarray(label_names, dtype=object)
-    if len(names) != y.shape[1]:
-        raise ValueError(f"label_names has {len(names)} names for {y.shape[1]} label columns.")
-    return y, target_type, names
 
 
 # ------------------------------------------------------------------------ results
@@ -459,7 +431,7 @@ def compare_models(
     (['tfidf-lr', 'tfidf-svm'], ('accuracy', 'macro_f1', 'pr_auc'))
     """
     documents = _as_documents(texts)
-    y, target_type, classes = _encode_target(y, label_names)
+    y, target_type, classes = encode_labels(y, label_names)
     groups = _check_lengths(groups, len(documents), len(y))
     splitter = _splitter(cv, target_type, groups, random_state)
     folds = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(documents, y, groups)]

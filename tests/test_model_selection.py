@@ -8,9 +8,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_val_score
 from sklearn.multiclass import OneVsRestClassifier
 
+from skltext._iterative_stratification import iterative_stratification
 from skltext.model_selection import (
     MultilabelStratifiedKFold,
-    _iterative_stratification,
     multilabel_train_test_split,
 )
 
@@ -43,7 +43,7 @@ def test_disjoint_labels_are_within_one_of_ideal():
     rng = np.random.default_rng(0)
     classes = rng.choice(7, size=503, p=[0.4, 0.3, 0.15, 0.08, 0.04, 0.02, 0.01])
     y = np.eye(7, dtype=int)[classes]
-    parts = _iterative_stratification(y, [0.2] * 5, np.random.default_rng(1))
+    parts = iterative_stratification(y, [0.2] * 5, np.random.default_rng(1))
     counts = _fold_counts(y, parts, 5)
     assert np.all(np.abs(counts - y.sum(axis=0) / 5) < 1 + 1e-9)
     assert np.all(np.abs(np.bincount(parts) - 503 / 5) < 1 + 1e-9)
@@ -94,7 +94,7 @@ def test_every_row_in_exactly_one_test_fold():
 def test_proportions_of_a_holdout():
     """Check that unequal proportions give parts of the requested sizes and label shares."""
     y = _skewed_labels(n_samples=1000)
-    parts = _iterative_stratification(y, [0.9, 0.1], np.random.default_rng(0))
+    parts = iterative_stratification(y, [0.9, 0.1], np.random.default_rng(0))
     assert abs((parts == 1).sum() - 100) <= 1
     counts = _fold_counts(y, parts, 2)
     assert np.all(np.abs(counts[1] - 0.1 * y.sum(axis=0)) < 1 + 1e-9)
@@ -118,8 +118,8 @@ def test_deterministic_and_shuffle():
     # a RandomState instance draws new splits on every call, as in scikit-learn
     cv = MultilabelStratifiedKFold(4, shuffle=True, random_state=np.random.RandomState(0))
     assert tests_of(cv) != tests_of(cv)
-    parts = _iterative_stratification(y, [0.25] * 4, np.random.default_rng(5))
-    np.testing.assert_array_equal(parts, _iterative_stratification(y, [0.25] * 4, np.random.default_rng(5)))
+    parts = iterative_stratification(y, [0.25] * 4, np.random.default_rng(5))
+    np.testing.assert_array_equal(parts, iterative_stratification(y, [0.25] * 4, np.random.default_rng(5)))
 
 
 def test_one_dimensional_y_is_stratified_by_class():
@@ -149,7 +149,7 @@ def test_large_sparse_matrix_is_split_evenly():
     """Check that 30,000 rows x 200 sparse labels are split into equal folds (speed: see benchmarks)."""
     rng = np.random.default_rng(0)
     y = sp.csr_matrix(rng.random((30_000, 200)) < 0.02 * rng.power(0.3, 200))
-    parts = _iterative_stratification(y, [0.2] * 5, np.random.default_rng(0))
+    parts = iterative_stratification(y, [0.2] * 5, np.random.default_rng(0))
     assert np.bincount(parts).tolist() == [6000] * 5
 
 
@@ -217,7 +217,7 @@ def test_bad_parameters():
     with pytest.raises(ValueError, match="Setting a random_state has no effect"):
         MultilabelStratifiedKFold(2, random_state=0)
     with pytest.raises(ValueError, match="sum to 1"):
-        _iterative_stratification(y, [0.5, 0.6])
+        iterative_stratification(y, [0.5, 0.6])
     with pytest.raises(ValueError, match="test_size"):
         multilabel_train_test_split(np.zeros(4), stratify=y, test_size=1.5)
     with pytest.raises(ValueError, match="test_size"):

@@ -35,12 +35,13 @@ def fit_model(name, texts, labels, groups=None, *, imbalance="none", tune_thresh
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
-    from ..compare import _encode_target, make_model
+    from .._recipes import make_model
+    from .._target import encode_labels
     from ..thresholds import ThresholdOptimizer
 
     documents = np.empty(len(texts), dtype=object)
     documents[:] = list(texts)
-    y, target_type, classes = _encode_target(labels)
+    y, target_type, classes = encode_labels(labels)
     params = dict(params or {})
     try:
         estimator = make_model(name, target_type=target_type, imbalance=imbalance, random_state=seed,

@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from ..model_selection import _iterative_stratification
+from .._iterative_stratification import iterative_stratification
 
 __all__ = ["stratified_holdout"]
 
 
 def _multilabel_holdout(positives, fraction, random_state):
     """Iterative stratification, then one positive of each label moved back to training if needed."""
-    in_validation = _iterative_stratification(positives, [1.0 - fraction, fraction], random_state) == 1
+    in_validation = iterative_stratification(positives, [1.0 - fraction, fraction], random_state) == 1
     for label in np.flatnonzero(positives.any(axis=0) & ~(positives & ~in_validation[:, None]).any(axis=0)):
         in_validation[np.flatnonzero(positives[:, label] & in_validation)[0]] = False
     return np.flatnonzero(~in_validation), np.flatnonzero(in_validation)

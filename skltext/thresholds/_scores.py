@@ -14,7 +14,8 @@ from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit, che
 from sklearn.utils import check_random_state
 
 from .._out_of_fold import align_scores, fit_and_score_folds, pool_folds, score_matrix
-from ..model_selection import MultilabelStratifiedKFold, _iterative_stratification
+from .._iterative_stratification import iterative_stratification
+from ..model_selection import MultilabelStratifiedKFold
 
 __all__ = ["estimator_scores", "make_splits", "out_of_fold_scores"]
 
@@ -90,7 +91,7 @@ def make_splits(cv, X, y, Y, target_type, *, split_params, random_state):
     if isinstance(cv, Real) and not isinstance(cv, Integral):
         if target_type == "multilabel-indicator":
             seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-            parts = _iterative_stratification(Y, [1 - cv, cv], np.random.default_rng(seed))
+            parts = iterative_stratification(Y, [1 - cv, cv], np.random.default_rng(seed))
             return [(np.flatnonzero(parts == 0), np.flatnonzero(parts == 1))]
         cv = StratifiedShuffleSplit(n_splits=1, test_size=cv, random_state=random_state)
     elif cv is None or isinstance(cv, Integral):
