@@ -37,9 +37,9 @@ NOTES = (
     "",
     "Chosen: DeepLinearClassifier(prior_power=0.25) with the logistic regression (the 'ngram+lr w=0.5, "
     "prior^-0.25' row). The best rows here need the calibrated LinearSVC ('ngram+lr+svm thirds, "
-    "prior^-0.25' is above TF-IDF + LinearSVC on TREC-6, TREC-50 and nps_chat), which DeepLinearClassifier "
-    "cannot use yet: CalibratedClassifierCV refuses a class with fewer training documents than its folds, "
-    "and save_model cannot store it.",
+    "prior^-0.25' is above TF-IDF + LinearSVC on TREC-6, TREC-50 and nps_chat), which the default "
+    "combination does not use yet: CalibratedClassifierCV refuses a class with fewer training documents than "
+    "its folds, and save_model cannot store it (a DeepLinearClassifier given one as `linear` works unsaved).",
 )
 SINGLE_LABEL = ("mr", "subj", "trec6", "trec50", "nps_chat")
 DEEP_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
