@@ -197,6 +197,20 @@ def sample_weight_given_to_keras(fit_kwargs):
     return fit_kwargs["x"].sample_weight
 
 
+class RecordingFit:
+    """Replaces keras.Model.fit to keep the keyword arguments of every call, in order."""
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        original = keras.Model.fit
+
+        def fit(model, *args, **kwargs):
+            self.calls.append(kwargs)
+            return original(model, *args, **kwargs)
+
+        monkeypatch.setattr(keras.Model, "fit", fit)
+
+
 def tiny(model_class, **params):
     """A fast instance of ``model_class``; ``params`` override the tiny defaults."""
     return model_class(**{**TINY[model_class], **params})

@@ -1,6 +1,5 @@
 """The imbalance remedies inside the classifiers: losses, class weights and balanced batches."""
 
-import keras
 import numpy as np
 import pytest
 from sklearn.metrics import recall_score
@@ -12,7 +11,7 @@ from skltext.datasets import make_text_classification
 from skltext.losses import ClassBalancedLoss, FocalLoss, TopKLoss, WeightedCrossentropy
 from skltext.models._batches import BalancedBatches
 
-from .conftest import sample_weight_given_to_keras, tiny
+from .conftest import RecordingFit, sample_weight_given_to_keras, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -27,20 +26,6 @@ def corpora(binary_corpus, multiclass_corpus, multilabel_corpus):
         for name, (texts, y) in
         {"binary": binary_corpus, "multiclass": multiclass_corpus, "multilabel": multilabel_corpus}.items()
     }
-
-
-class RecordingFit:
-    """Replaces keras.Model.fit to keep the arguments of the last call."""
-
-    def __init__(self, monkeypatch):
-        self.calls = []
-        original = keras.Model.fit
-
-        def fit(model, *args, **kwargs):
-            self.calls.append(kwargs)
-            return original(model, *args, **kwargs)
-
-        monkeypatch.setattr(keras.Model, "fit", fit)
 
 
 @pytest.mark.parametrize("loss", ["focal", "class_balanced", "top_k"])

@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 
-from .conftest import sample_weight_given_to_keras, tiny
+from .conftest import RecordingFit, sample_weight_given_to_keras, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -262,20 +262,13 @@ def test_rows_of_weight_zero_leave_the_class_weights(monkeypatch, multiclass_cor
     """Check that rows of weight 0 are dropped before the class weights are counted, and their classes with them."""
     texts, y = multiclass_corpus
     ids = TextTokenizer(max_len=12).fit_transform(texts)
-    seen = {}
-    original_fit = keras.Model.fit
-
-    def recording_fit(self, *args, **kwargs):
-        seen["sample_weight"] = sample_weight_given_to_keras(kwargs)
-        return original_fit(self, *args, **kwargs)
-
-    monkeypatch.setattr(keras.Model, "fit", recording_fit)
+    recorder = RecordingFit(monkeypatch)
     weight = (np.arange(len(y)) % 3 != 0).astype(float)
     tiny(CNNClassifier, class_weight="balanced", early_stopping=False, epochs=1).fit(ids, y, sample_weight=weight)
     kept = y[weight != 0]
     classes, counts = np.unique(kept, return_counts=True)
     expected = (len(kept) / (len(classes) * counts))[np.searchsorted(classes, kept)]
-    np.testing.assert_allclose(seen["sample_weight"], expected, rtol=1e-6)
+    np.testing.assert_allclose(sample_weight_given_to_keras(recorder.calls[-1]), expected, rtol=1e-6)
     with pytest.raises(ValueError, match="Only one class has a non-zero sample_weight"):
         tiny(CNNClassifier, epochs=1).fit(ids, y, sample_weight=(y == y[0]).astype(float))
 
@@ -284,22 +277,15 @@ def test_class_weight_multiplies_sample_weight(monkeypatch, multiclass_corpus):
     """Check that class_weight='balanced' weights come from the training y and reach Keras."""
     texts, y = multiclass_corpus
     ids = TextTokenizer(max_len=12).fit_transform(texts)
-    seen = {}
-    original_fit = keras.Model.fit
-
-    def recording_fit(self, *args, **kwargs):
-        seen["sample_weight"] = sample_weight_given_to_keras(kwargs)
-        return original_fit(self, *args, **kwargs)
-
-    monkeypatch.setattr(keras.Model, "fit", recording_fit)
+    recorder = RecordingFit(monkeypatch)
     tiny(CNNClassifier, class_weight="balanced", early_stopping=False, epochs=1).fit(ids, y)
     classes, counts = np.unique(y, return_counts=True)
     expected = (len(y) / (len(classes) * counts))[np.searchsorted(classes, y)]
-    np.testing.assert_allclose(seen["sample_weight"], expected, rtol=1e-6)
+    np.testing.assert_allclose(sample_weight_given_to_keras(recorder.calls[-1]), expected, rtol=1e-6)
 
     tiny(CNNClassifier, class_weight={"class_3": 5.0}, early_stopping=False, epochs=1).fit(
         ids, y, sample_weight=np.full(len(y), 2.0))
-    np.testing.assert_allclose(seen["sample_weight"], np.where(y == "class_3", 10.0, 2.0))
+    np.testing.assert_allclose(sample_weight_given_to_keras(recorder.calls[-1]), np.where(y == "class_3", 10.0, 2.0))
 
 
 def test_class_weight_with_unknown_label_is_refused(binary_corpus):
