@@ -105,6 +105,22 @@ def test_network_output_does_not_depend_on_padding():
 
 
 @pytest.mark.estimator
+def test_reads_at_full_width_unless_asked_and_buckets_do_not_change_predictions(multiclass_corpus):
+    """Check bucket_by_length: off by default, on when asked (not with balanced batches), same outputs."""
+    texts, y = multiclass_corpus
+    tokenizer = TextTokenizer(max_len=12).fit(texts)
+    ids = tokenizer.transform(texts)
+    full = NgramClassifier(**TINY_NGRAM).fit(ids, y)
+    assert full.bucket_by_length_ is False
+    expected = full.predict_proba(ids)
+    full.bucket_by_length_ = True  # the same weights, read in length buckets
+    np.testing.assert_allclose(full.predict_proba(ids), expected, rtol=1e-5, atol=1e-6)
+    assert NgramClassifier(**TINY_NGRAM, bucket_by_length=True).fit(ids, y).bucket_by_length_ is True
+    balanced = NgramClassifier(**TINY_NGRAM, bucket_by_length=True, balanced_batches=True).fit(ids, y)
+    assert balanced.bucket_by_length_ is False
+
+
+@pytest.mark.estimator
 def test_empty_document_gets_finite_probabilities(binary_corpus):
     texts, y = binary_corpus
     pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**TINY_NGRAM)).fit(texts, y)
@@ -126,6 +142,7 @@ def test_save_and_load_round_trip(tmp_path, multiclass_corpus):
     ({"ngram_range": (2, 1)}, "ngram_range"),
     ({"ngram_range": (1, 4)}, "ngram_range"),
     ({"spatial_dropout": 0.2}, "spatial_dropout"),
+    ({"bucket_by_length": "auto"}, "bucket_by_length"),
 ])
 def test_bad_parameters_are_refused(params, message, binary_corpus):
     texts, y = binary_corpus
