@@ -496,3 +496,15 @@ def test_the_commands_default_threshold_is_the_functions():
     from skltext.model_selection import near_duplicate_groups
 
     assert inspect.signature(near_duplicate_groups).parameters["threshold"].default == NEAR_DUPLICATE_THRESHOLD
+
+
+def test_group_is_refused_where_nothing_would_use_it(tmp_path, capsys):
+    """Check that train refuses --group without --tune-thresholds and evaluate does not take --group."""
+    path = _write(tmp_path / "d.csv", _rows_with_copies())
+    code = main(["train", str(path), "--text", "doc", "--label", "category", "--model", "tfidf-lr",
+                 "--group", "source", "--out", str(tmp_path / "model")])
+    assert code == 2 and "--group applies to train only with --tune-thresholds" in capsys.readouterr().err
+    assert not (tmp_path / "model").exists()
+    with pytest.raises(SystemExit) as stop:
+        main(["evaluate", str(tmp_path / "model"), str(path), "--group", "source"])
+    assert stop.value.code == 2 and "unrecognized arguments: --group source" in capsys.readouterr().err

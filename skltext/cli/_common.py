@@ -66,22 +66,24 @@ def add_command(commands, name, *, help, description, model_dir=False, data_help
     return parser
 
 
-def add_shared_options(parser, *, verbose_help, labelled=True, fitting=False):
-    """The options after a command's own: reading DATA, the models' fitting options (with ``fitting``) and
-    ``-v``/``--verbose`` (counted: ``-vv`` is 2)."""
-    add_reading_options(parser, labelled=labelled)
+def add_shared_options(parser, *, verbose_help, labelled=True, grouped=True, fitting=False):
+    """The options after a command's own: reading DATA (``--group`` with ``labelled`` and ``grouped``), the
+    models' fitting options (with ``fitting``) and ``-v``/``--verbose`` (counted: ``-vv`` is 2)."""
+    add_reading_options(parser, labelled=labelled, grouped=grouped)
     if fitting:
         add_fitting_options(parser)
     parser.add_argument("-v", "--verbose", action="count", default=0, help=verbose_help)
 
 
-def add_reading_options(parser, *, labelled=True):
-    """Options that say how to read DATA: format, columns, delimiter, encoding, header."""
+def add_reading_options(parser, *, labelled=True, grouped=True):
+    """Options that say how to read DATA: format, columns, delimiter, encoding, header; labels with
+    ``labelled``, and groups too with ``grouped`` (for commands that cross-validate)."""
     group = parser.add_argument_group("reading DATA")
     group.add_argument("--text", default=None, help="column of the documents (default: text, or the column the "
                        "model was trained on)" if not labelled else "column of the documents (default: text)")
     if labelled:
         group.add_argument("--label", default="label", help="column of the labels")
+    if labelled and grouped:
         group.add_argument("--group", default=None,
                            help="column of groups that must not be split across folds (grouped CV), or "
                                 f"'{NEAR_DUPLICATES}': group the texts that are near-duplicates of one another "
@@ -90,6 +92,7 @@ def add_reading_options(parser, *, labelled=True):
                            help=f"with --group {NEAR_DUPLICATES}: least Jaccard similarity of two texts' word "
                                 f"sets that makes them near-duplicates, in (0, 1] (default: "
                                 f"{NEAR_DUPLICATE_THRESHOLD})")
+    if labelled:
         group.add_argument("--label-sep", default=None,
                            help="separator of several labels in one cell (multi-label), e.g. '|'; JSON lists "
                                 "are read as multi-label without it")
@@ -175,9 +178,10 @@ def read_table(args, *, labelled=True, text=None, id=None):
     options = dict(text=text or args.text or "text", format=args.format, delimiter=args.delimiter,
                    encoding=args.encoding, header=args.header, names=names, id=id)
     if labelled:
-        if args.near_duplicate_threshold is not None and args.group != NEAR_DUPLICATES:
+        group = getattr(args, "group", None)
+        if getattr(args, "near_duplicate_threshold", None) is not None and group != NEAR_DUPLICATES:
             raise UsageError(f"--near-duplicate-threshold applies only with --group {NEAR_DUPLICATES}.")
-        group = None if args.group == NEAR_DUPLICATES else args.group  # detected later, from the texts
+        group = None if group == NEAR_DUPLICATES else group  # detected later, from the texts
         options.update(label=args.label, group=group, label_sep=args.label_sep)
     else:
         options.update(label=None)
@@ -280,7 +284,7 @@ def labelled_data(corpus, args, *, n_folds=None):
     texts, labels, groups = labelled_rows(corpus, args)
     multilabel = bool(corpus.get("multilabel", False))
     check_classes(labels, args, multilabel, n_folds=n_folds)
-    if args.group == NEAR_DUPLICATES:
+    if getattr(args, "group", None) == NEAR_DUPLICATES:
         groups = _near_duplicate_groups(texts, args)
     if groups is not None:
         from ..model_selection import near_duplicate_summary

@@ -22,7 +22,8 @@ def add_parser(commands):
         model_dir=True)
     parser.add_argument("--out", default="skltext-evaluation",
                         help="folder for report.md and the figures (default: skltext-evaluation)")
-    add_shared_options(parser, verbose_help="-vv: the backend's logging")
+    # Scoring a saved model has no folds, so no --group.
+    add_shared_options(parser, grouped=False, verbose_help="-vv: the backend's logging")
     return parser
 
 

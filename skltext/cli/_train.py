@@ -36,6 +36,10 @@ def run(args, argv):
     if args.model not in names:
         raise UsageError(f"--model: unknown model {args.model!r}; choose from {', '.join(names)}.")
     check_imbalance(args)
+    if args.group is not None and not args.tune_thresholds:
+        # Groups only shape the folds of the threshold search; without it they would be read and ignored.
+        raise UsageError("--group applies to train only with --tune-thresholds, whose cross-validation it "
+                         "groups; train fits one model on every row.")
     params = parse_params(args.param)
     unknown = sorted(set(params) - {args.model})
     if unknown:
