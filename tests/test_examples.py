@@ -21,7 +21,8 @@ STORY_EXAMPLES = {
                                    "Per-class report", "Confusion matrix written"],
     "multilabel_stuck_accuracy.py": ["softmax + categorical cross-entropy", "word2vec on", "micro-F1", "PR-AUC",
                                      "per-tag thresholds", "CNN, threshold 0.5"],
-    "long_tail_overfitting.py": ["mask_zero=True", "last-epoch weights", "balanced_log", "best-epoch weights"],
+    "long_tail_overfitting.py": ["mask_zero=True", "last-epoch weights", "balanced_log", "best-epoch weights",
+                                 "NgramClassifier", "linear baseline"],
 }
 
 
