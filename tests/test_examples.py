@@ -20,7 +20,8 @@ STORY_EXAMPLES = {
     "wrong_head_nine_classes.py": ["sigmoid + categorical cross-entropy", "refuses", "focal loss",
                                    "Per-class report", "Confusion matrix written"],
     "multilabel_stuck_accuracy.py": ["softmax + categorical cross-entropy", "word2vec on", "micro-F1", "PR-AUC",
-                                     "per-tag thresholds", "CNN, threshold 0.5"],
+                                     "per-tag thresholds", "CNN, threshold 0.5", "SVM, per-tag thresholds",
+                                     "best macro-F1"],
     "long_tail_overfitting.py": ["mask_zero=True", "last-epoch weights", "balanced_log", "best-epoch weights",
                                  "NgramClassifier", "linear baseline"],
 }
