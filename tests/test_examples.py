@@ -17,7 +17,7 @@ STORY_EXAMPLES = {
                                    "CNN, class_weight='balanced_log'", "DeepLinearClassifier (CNN + LR vote)",
                                    "PR-AUC", "Best macro-F1 with skltext"],
     "many_classes_search.py": ["TF-IDF + linear SVM (baseline)", "LSTM, defaults", "best of the halving search",
-                               "Best settings", "wins on macro-F1"],
+                               "Best settings", "bootstrap interval"],
     "wrong_head_nine_classes.py": ["sigmoid + categorical cross-entropy", "refuses", "focal loss",
                                    "class_weight='balanced_log'", "Best CNNClassifier", "Per-class report",
                                    "Confusion matrix written"],
