@@ -508,3 +508,12 @@ def test_group_is_refused_where_nothing_would_use_it(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["evaluate", str(tmp_path / "model"), str(path), "--group", "source"])
     assert stop.value.code == 2 and "unrecognized arguments: --group source" in capsys.readouterr().err
+
+
+def test_a_column_named_like_the_keyword_is_not_read_silently(tmp_path, capsys):
+    """Check that --group near-duplicates refuses a file with a column of that name instead of picking one reading."""
+    rows = [{**row, "near-duplicates": str(i % 3)} for i, row in enumerate(_rows_with_copies())]
+    path = _write(tmp_path / "d.csv", rows)
+    code, _, err = _run(capsys, path, "--text", "doc", "--label", "category", "--group", "near-duplicates",
+                        "--out", tmp_path, *FAST)
+    assert code == 2 and "has a column named 'near-duplicates'" in err and "Rename that column" in err

@@ -189,6 +189,10 @@ def read_table(args, *, labelled=True, text=None, id=None):
         corpus = load_table(args.data, **options)
     except (ValueError, FileNotFoundError, ImportError, OSError) as exc:
         raise UsageError(str(exc)) from None
+    if labelled and getattr(args, "group", None) == NEAR_DUPLICATES and NEAR_DUPLICATES in corpus.columns:
+        # The keyword and the column would both be a reading of --group; neither is taken silently.
+        raise UsageError(f"DATA has a column named {NEAR_DUPLICATES!r}, and --group {NEAR_DUPLICATES} asks for "
+                         "groups detected from the texts. Rename that column to group by it.")
     if labelled and not corpus.multilabel and args.label_sep is None:
         _hint_label_sep(corpus.labels, args.label)
     return corpus
