@@ -110,9 +110,9 @@ class NgramClassifier(BaseTextClassifier):
         does not depend on the padding, so this changes the speed, not the
         model. Off by default: averaging the padding costs little next to
         the update of the embedding table, and every reading width is one
-        more step function to compile (JAX). At full width one MR fold
-        fitted in 8 s instead of 26 s, and one debian_sections fold (50,000
-        descriptions) in 32 s per epoch instead of 34 s.
+        more step function to compile (JAX). At full width a fold of MR,
+        TREC-50 and nps_chat fitted in 12, 13 and 9 s instead of 23, 19
+        and 11 s (benchmarks/results/tune_ngram_reading.md).
 {shared_parameters}
 
     Dropout 0.5 on the averaged embedding and a learning rate of 0.002
