@@ -376,7 +376,7 @@ def write_results(rows):
             "macro-F1 moved by at most 0.2 points).",
             *(["", f"Not run yet: {'; '.join(missing)}. `KERAS_BACKEND=jax {COMMAND} --parts scores --models "
                "ngram` runs them, resuming from the rows written (NgramClassifier: 4-5 min per debtags fold, "
-               "5-6 min per debian_sections fold on 2 loaded cores)."] if missing else []),
+               "5-7 min per debian_sections fold on 2 loaded cores)."] if missing else []),
             "", "## Recovery of the source-package groups", "",
             *recovery_lines(rows["recovery"]), "",
             "ARI: adjusted Rand index of the detected groups against the `group` column; pair precision: share "
