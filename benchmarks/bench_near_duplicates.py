@@ -309,9 +309,11 @@ def scores_table(rows):
         metrics = (("macro_f1", "macro-F1"), ("accuracy", "micro-F1" if corpus == "debtags" else "accuracy"))
         for metric, title in metrics:
             by_scheme = {s: [r[metric] for r in mine if r["scheme"] == s] for s in SCHEMES}
-            cells = [_mean_std(v) + ("" if len(v) == N_FOLDS else f" ({len(v)} folds)") if v else ""
+            cells = [_mean_std(v) + ("" if len(v) == N_FOLDS else f" ({len(v)} of {N_FOLDS} folds)") if v else ""
                      for v in by_scheme.values()]
             drops = [f"{100 * (np.mean(by_scheme['stratified']) - np.mean(by_scheme[s])):+.1f}"
+                     # A difference of means over unfinished fold sets is marked as such.
+                     + ("" if len(by_scheme["stratified"]) == len(by_scheme[s]) == N_FOLDS else " (partial)")
                      if by_scheme["stratified"] and by_scheme[s] else "" for s in ("source", "detected", "both")]
             out.append([corpus, MODELS[name], title, *cells, *drops])
     return out
