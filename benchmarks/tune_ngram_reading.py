@@ -13,14 +13,10 @@ noise only.
 """
 
 import argparse
-import time
-
-from sklearn.metrics import f1_score
-from sklearn.pipeline import make_pipeline
 
 from _common import data_dir, write_table
 from bench_quality import load
-from skltext import NgramClassifier, TextTokenizer
+from tune_ngram_defaults import fit_and_score
 
 FOLDS = (("mr", 0), ("trec50", 0), ("nps_chat", 0))
 READINGS = {"full width (default)": False, "length buckets": True}
@@ -38,13 +34,7 @@ def main():
         # Alternate which reading goes first, so that a change of machine load does not favour one.
         readings = list(READINGS.items())[::1 if index % 2 == 0 else -1]
         for name, bucketed in readings:
-            model = make_pipeline(TextTokenizer(max_len="auto"),
-                                  NgramClassifier(bucket_by_length=bucketed, random_state=0))
-            start = time.perf_counter()
-            model.fit(texts[train], y[train])
-            seconds = time.perf_counter() - start
-            network = model[-1]
-            macro = f1_score(y[test], model.predict(texts[test]), average="macro")
+            network, macro, seconds = fit_and_score(texts, y, train, test, bucket_by_length=bucketed)
             rows.append([f"{corpus} fold {fold}", name, f"{100 * macro:.1f}", network.n_iter_, f"{seconds:.1f}",
                          f"{seconds / network.n_iter_:.2f}"])
             print(*rows[-1], flush=True)

@@ -31,6 +31,7 @@ STORY_EXAMPLES = {
 # Every story example scores the same linear baseline on its own split or folds, for scale.
 BASELINE = "TF-IDF + linear SVM"
 
+
 def test_quickstart_runs():
     """Check that the README's quickstart example runs and prints three scores."""
     result = subprocess.run([sys.executable, str(EXAMPLES / "quickstart.py"), "--small"],
