@@ -9,7 +9,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+from skltext import CNNClassifier, LSTMClassifier, NgramClassifier, TextTokenizer
 
 from .conftest import tiny
 
@@ -179,6 +179,23 @@ def test_default_watches_the_validation_loss(multiclass_ids):
     assert model.scoring == "loss"
     assert set(model.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert model.best_epoch_ == int(np.argmin(model.history_["val_loss"])) + 1
+
+
+@pytest.mark.parametrize("corpus, watched", [("multilabel_corpus", "val_average_precision"),
+                                             ("multiclass_corpus", "val_loss")])
+def test_auto_watches_average_precision_for_multilabel_targets_only(corpus, watched, request):
+    """Check scoring='auto' (NgramClassifier's default): the macro average precision of the hold-out for
+    multi-label targets, the validation loss otherwise; without early stopping it is no error."""
+    texts, y = request.getfixturevalue(corpus)
+    X = TextTokenizer(max_len=12).fit_transform(texts)
+    model = NgramClassifier(embedding_dim=8, epochs=3, patience=3, learning_rate=0.05, random_state=0).fit(X, y)
+    assert model.scoring == "auto"
+    scores = model.history_[watched]
+    assert len(scores) == model.n_iter_
+    best = np.argmax(scores) if watched == "val_average_precision" else np.argmin(scores)
+    assert model.best_epoch_ == int(best) + 1
+    unstopped = NgramClassifier(embedding_dim=8, epochs=2, early_stopping=False, random_state=0).fit(X, y)
+    assert unstopped.n_iter_ == 2 and "val_average_precision" not in unstopped.history_
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """The bag-of-n-grams model: its n-gram table, its network and its place in pipelines."""
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -105,6 +106,52 @@ def test_network_output_does_not_depend_on_padding():
 
 
 @pytest.mark.estimator
+def test_sqrtn_pooling_divides_the_sum_by_the_root_of_the_id_count():
+    """Check pooling='sqrtn' against the sum over sqrt(n) of the embedding rows, padding left out."""
+    network = build_ngram(vocab_size=20, n_outputs=2, output_activation="softmax", embedding_dim=4,
+                          pooling="sqrtn", seed=0)
+    table = network.get_layer("embedding").get_weights()[0]
+    pool = keras.Model(network.input, network.get_layer("sqrtn").output)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 0]], dtype=np.int32)
+    expected = np.stack([table[row[row != 0]].sum(axis=0) / np.sqrt(max(np.count_nonzero(row), 1)) for row in ids])
+    np.testing.assert_allclose(np.asarray(pool(ids)), expected, rtol=1e-5, atol=1e-7)
+    wider = np.hstack([np.zeros((3, 7), dtype=np.int32), ids])
+    np.testing.assert_allclose(np.asarray(network(wider)), np.asarray(network(ids)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(ValueError, match="pooling"):
+        build_ngram(vocab_size=20, n_outputs=2, output_activation="softmax", pooling="max")
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("pooling, corpus, expected", [
+    ("auto", "multilabel_corpus", "sqrtn"),
+    ("auto", "multiclass_corpus", "mean"),
+    ("sqrtn", "binary_corpus", "sqrtn"),
+    ("mean", "multilabel_corpus", "mean"),
+])
+def test_pooling_auto_follows_the_target(pooling, corpus, expected, request):
+    """Check pooling='auto': 'sqrtn' for multi-label targets, 'mean' otherwise; the layer built matches."""
+    texts, y = request.getfixturevalue(corpus)
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = NgramClassifier(**TINY_NGRAM, pooling=pooling).fit(ids, y)
+    assert model.pooling_ == expected and model.pooling == pooling
+    assert model.model_.get_layer(expected) is not None
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("corpus, expected", [("multilabel_corpus", 0.01), ("multiclass_corpus", 0.002)])
+def test_learning_rate_auto_follows_the_target(corpus, expected, request):
+    """Check learning_rate='auto' (the default): 0.01 for multi-label targets, 0.002 otherwise, given to
+    the optimizer; a number is used as given."""
+    texts, y = request.getfixturevalue(corpus)
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = NgramClassifier(embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
+    assert model.learning_rate == "auto" and model.learning_rate_ == expected
+    assert float(model.model_.optimizer.learning_rate) == pytest.approx(expected)
+    given = NgramClassifier(embedding_dim=8, epochs=1, learning_rate=0.03, random_state=0).fit(ids, y)
+    assert given.learning_rate_ == 0.03 and float(given.model_.optimizer.learning_rate) == pytest.approx(0.03)
+
+
+@pytest.mark.estimator
 def test_reads_at_full_width_unless_asked_and_buckets_do_not_change_predictions(multiclass_corpus):
     """Check bucket_by_length: off by default, on when asked (not with balanced batches), same outputs."""
     texts, y = multiclass_corpus
@@ -129,13 +176,15 @@ def test_empty_document_gets_finite_probabilities(binary_corpus):
 
 
 @pytest.mark.estimator
-def test_save_and_load_round_trip(tmp_path, multiclass_corpus):
-    """Check that the n-gram table survives save_model / load_model and predictions stay the same."""
+@pytest.mark.parametrize("pooling", ["mean", "sqrtn"])
+def test_save_and_load_round_trip(tmp_path, multiclass_corpus, pooling):
+    """Check that the n-gram table and the pooling survive save_model / load_model, predictions the same."""
     texts, y = multiclass_corpus
-    pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**TINY_NGRAM)).fit(texts, y)
+    pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**TINY_NGRAM, pooling=pooling)).fit(texts, y)
     save_model(pipe, tmp_path / "model")
     loaded = load_model(tmp_path / "model")
     np.testing.assert_allclose(loaded.predict_proba(texts), pipe.predict_proba(texts), rtol=1e-6)
+    assert loaded[-1].pooling_ == pooling
 
 
 @pytest.mark.parametrize("params, message", [
@@ -143,12 +192,14 @@ def test_save_and_load_round_trip(tmp_path, multiclass_corpus):
     ({"ngram_range": (1, 4)}, "ngram_range"),
     ({"spatial_dropout": 0.2}, "spatial_dropout"),
     ({"bucket_by_length": "auto"}, "bucket_by_length"),
+    ({"pooling": "max"}, "pooling"),
+    ({"learning_rate": "fast"}, "learning_rate"),
 ])
 def test_bad_parameters_are_refused(params, message, binary_corpus):
     texts, y = binary_corpus
     tokens = TextTokenizer(max_len=12).fit_transform(texts)
     with pytest.raises(ValueError, match=message):
-        NgramClassifier(**TINY_NGRAM, **params).fit(tokens, y)
+        NgramClassifier(**{**TINY_NGRAM, **params}).fit(tokens, y)
 
 
 def test_clone_keeps_parameters():

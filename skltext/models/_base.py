@@ -255,6 +255,10 @@ class BaseTextClassifier(KerasClassifier):
     def _check_params(self):
         """Checks that span several parameters; subclasses extend it."""
 
+    def _resolved_learning_rate(self):
+        """The learning rate the optimizer gets; subclasses with a target-dependent default override it."""
+        return self.learning_rate
+
     def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Replaces scikeras' version to describe the target once and pass it on to training.
         if (self.warm_start or warm_start) and self.initialized_:

@@ -37,8 +37,8 @@ SHARED_PARAMETERS_DOC = """\
     optimizer : str or keras.optimizers.Optimizer, default='adam'
         A Keras optimizer name or instance. Extra optimizer arguments can be
         given as ``optimizer__<name>=value`` (e.g. ``optimizer__beta_1=0.8``).
-    learning_rate : float, default={learning_rate}
-        Learning rate; overrides the optimizer's own.
+    learning_rate : {learning_rate_type}, default={learning_rate}
+        Learning rate; overrides the optimizer's own.{learning_rate_auto}
     loss : {{'auto', 'focal', 'class_balanced', 'top_k', 'logit_adjusted'}}, str, keras.losses.Loss or \
 callable, \
 default='auto'
@@ -111,9 +111,12 @@ default='auto'
     patience : int, default={patience}
         Epochs without improvement of the validation loss (or the ``scoring``
         score) before stopping.
-    scoring : str or callable, default='loss'
+    scoring : str or callable, default={scoring!r}
         What early stopping watches on the hold-out, and so which epoch's
         weights are kept. 'loss' is the validation loss (lower is better).
+        'auto' is 'average_precision' for multi-label targets, where a loss
+        dominated by the frequent labels stops before the rare ones are
+        learnt, and 'loss' otherwise.
         Anything else is a scikit-learn scorer (greater is better) computed
         on the hold-out after every epoch, from the labels as given to
         ``fit`` and the predictions of that epoch's network: a name from
@@ -203,7 +206,10 @@ def fill_shared_doc(**defaults):
     ----------
     **defaults : dict
         The defaults the shared parameter section leaves open
-        (``embedding_dim``, ``dropout``, ``learning_rate``, ``epochs``, ``patience``).
+        (``embedding_dim``, ``dropout``, ``learning_rate``, ``epochs``, ``patience``,
+        ``class_weight``; ``scoring`` is 'loss' unless given; ``learning_rate_type``
+        and ``learning_rate_auto`` describe a learning rate that can be 'auto').
     """
-    return insert_doc_sections(shared_parameters=SHARED_PARAMETERS_DOC.format(**defaults),
+    return insert_doc_sections(shared_parameters=SHARED_PARAMETERS_DOC.format(
+        **{"scoring": "loss", "learning_rate_type": "float", "learning_rate_auto": "", **defaults}),
                                shared_attributes=SHARED_ATTRIBUTES_DOC)

@@ -22,18 +22,22 @@ from sklearn.metrics import get_scorer
 __all__ = ["EpochScoring", "HoldoutPredictor", "resolve_scoring"]
 
 
-def resolve_scoring(scoring, *, early_stopping, name):
+def resolve_scoring(scoring, *, early_stopping, name, target_type=None):
     """The quantity early stopping monitors for ``scoring``, and the scorer computing it.
 
     Parameters
     ----------
     scoring : str or callable
-        The estimator's ``scoring`` parameter: 'loss', a scikit-learn scorer
-        name or a callable ``scorer(estimator, X, y)``.
+        The estimator's ``scoring`` parameter: 'auto', 'loss', a
+        scikit-learn scorer name or a callable ``scorer(estimator, X, y)``.
     early_stopping : bool
         The estimator's ``early_stopping`` parameter.
     name : str
         Estimator name used in error messages.
+    target_type : str or None, default=None
+        The training target's type, which 'auto' follows: 'average_precision'
+        for 'multilabel-indicator' (with early stopping), 'loss' otherwise.
+        None (before the target is known) reads 'auto' as 'loss'.
 
     Returns
     -------
@@ -51,6 +55,8 @@ def resolve_scoring(scoring, *, early_stopping, name):
         If ``scoring`` is an unknown name, or anything but 'loss' while
         ``early_stopping`` is False (there is no hold-out to score).
     """
+    if isinstance(scoring, str) and scoring == "auto":
+        scoring = "average_precision" if target_type == "multilabel-indicator" and early_stopping else "loss"
     if isinstance(scoring, str) and scoring == "loss":
         return "val_loss", "min", None
     if isinstance(scoring, str):

@@ -51,7 +51,7 @@ def routed_params(estimator, prefix):
 def make_optimizer(estimator):
     """A fresh optimizer from ``optimizer``, ``learning_rate`` and the ``optimizer__*`` parameters."""
     kwargs = routed_params(estimator, "optimizer")
-    kwargs["learning_rate"] = python_scalars(estimator.learning_rate)  # Keras refuses np.float32
+    kwargs["learning_rate"] = python_scalars(estimator._resolved_learning_rate())  # Keras refuses np.float32
     optimizer = estimator.optimizer
     if isinstance(optimizer, str):
         try:

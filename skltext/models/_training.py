@@ -76,7 +76,8 @@ def _hold_out(estimator, X, y, target, sample_weight, callbacks):
         validation_data += (sample_weight[val_idx],)
         sample_weight = sample_weight[train_idx]
     name = type(estimator).__name__
-    monitor, mode, scorer = resolve_scoring(estimator.scoring, early_stopping=True, name=name)
+    monitor, mode, scorer = resolve_scoring(estimator.scoring, early_stopping=True, name=name,
+                                            target_type=estimator.target_type_)
     if scorer is not None:
         # First, so that early stopping, the user's callbacks and the history see the score.
         callbacks.insert(0, EpochScoring(
@@ -154,7 +155,8 @@ def record_history(estimator, history, warm_start):
     for key, values in history.items():
         estimator.history_.setdefault(key, []).extend(values)
     estimator.n_iter_ = len(estimator.history_["loss"])
-    monitor, mode, _ = resolve_scoring(estimator.scoring, early_stopping=True, name=type(estimator).__name__)
+    monitor, mode, _ = resolve_scoring(estimator.scoring, early_stopping=True, name=type(estimator).__name__,
+                                       target_type=estimator.target_type_)
     monitored = estimator.history_.get(monitor)
     best = np.argmax if mode == "max" else np.argmin
     estimator.best_epoch_ = int(best(monitored)) + 1 if monitored else estimator.n_iter_
