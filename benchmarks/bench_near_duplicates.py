@@ -375,7 +375,11 @@ def write_results(rows):
             "The NgramClassifier rows on debtags were fitted in length buckets, those on debian_sections at "
             "full width (its default since commit 10a7f75). Both readings give the same outputs for the same "
             "weights; only the training batches differ (on the quality benchmark's five small corpora, "
-            "macro-F1 moved by at most 0.2 points).",
+            "macro-F1 moved by at most 0.2 points). The debtags rows also predate NgramClassifier's "
+            "multi-label defaults (commit 77e9ae7: sqrtn pooling, early stopping on average precision, learning "
+            "rate 0.01), which raised its macro PR-AUC on a debtags fold from 28.7 to 40.7 "
+            "(results/tune_multilabel_defaults.md); they compare the groupings under one model, not the model "
+            "of today.",
             *(["", f"Not run yet: {'; '.join(missing)}. `KERAS_BACKEND=jax {COMMAND} --parts scores --models "
                "ngram` runs them, resuming from the rows written (NgramClassifier: 4-5 min per debtags fold, "
                "5-7 min per debian_sections fold on 2 loaded cores)."] if missing else []),
