@@ -52,8 +52,8 @@ def resolve_scoring(scoring, *, early_stopping, name, target_type=None):
     Raises
     ------
     ValueError
-        If ``scoring`` is an unknown name, or anything but 'loss' while
-        ``early_stopping`` is False (there is no hold-out to score).
+        If ``scoring`` is an unknown name, or anything but 'loss' or 'auto'
+        while ``early_stopping`` is False (there is no hold-out to score).
     """
     if isinstance(scoring, str) and scoring == "auto":
         scoring = "average_precision" if target_type == "multilabel-indicator" and early_stopping else "loss"
