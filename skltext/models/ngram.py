@@ -1,4 +1,4 @@
-"""Bag-of-n-grams classifier: averaged word and n-gram embeddings (fastText, Joulin et al., 2017)."""
+"""Bag-of-n-grams classifier: pooled word and n-gram embeddings (fastText, Joulin et al., 2017)."""
 
 from numbers import Integral, Real
 
@@ -51,7 +51,7 @@ def build_ngram(
     n_outputs,
     output_activation,
     embedding_dim=100,
-    pooling="mean",
+    pooling="sqrtn",
     dropout=0.0,
     dense_units=None,
     seed=None,
@@ -72,9 +72,9 @@ def build_ngram(
         Activation of the output layer.
     embedding_dim, dropout, dense_units
         As in :class:`NgramClassifier`.
-    pooling : {'mean', 'sqrtn'}, default='mean'
-        'mean' averages the embeddings; 'sqrtn' divides their sum by the
-        square root of the number of ids.
+    pooling : {'sqrtn', 'mean'}, default='sqrtn'
+        'sqrtn' divides the sum of the embeddings by the square root of the
+        number of ids; 'mean' averages them.
     seed : int, default=None
         Fixes every initial weight and dropout mask. None leaves them to Keras.
 
@@ -114,9 +114,10 @@ class NgramClassifier(BaseTextClassifier):
     """Bag-of-n-grams text classifier: the fastText model (Joulin et al., 2017) in Keras.
 
     Every word and every frequent run of ``ngram_range`` words of a document
-    gets an embedding; their average goes to the output layer. Word order
+    gets an embedding; their sum over the square root of their number (or
+    their average, ``pooling='mean'``) goes to the output layer. Word order
     beyond the n-grams is ignored, which makes it fast (an epoch is one
-    embedding lookup and one average per document) and, on many corpora, as
+    embedding lookup and one sum per document) and, on many corpora, as
     accurate as a linear model on TF-IDF n-grams. N-grams are counted in
     ``fit`` from the training documents' token ids (from
     :class:`~skltext.TextTokenizer`), so inside cross-validation each fold
@@ -134,13 +135,16 @@ class NgramClassifier(BaseTextClassifier):
     max_ngrams : int or None, default=None
         Keep at most this many n-grams of two or more words, the most
         frequent; None keeps all that pass ``min_ngram_count``.
-    pooling : {'auto', 'mean', 'sqrtn'}, default='auto'
-        How a document's embeddings become one vector: 'mean' averages
-        them (fastText); 'sqrtn' divides their sum by the square root of
-        their number, the scaling of an L2-normalised TF-IDF row, so a word
-        weighs more in a short document than in a long one, but less
-        steeply than in the mean. 'auto' is 'sqrtn' for multi-label targets
-        and 'mean' otherwise. The choice made is ``pooling_``.
+    pooling : {'sqrtn', 'mean'}, default='sqrtn'
+        How a document's embeddings become one vector: 'sqrtn' divides
+        their sum by the square root of their number, the scaling of an
+        L2-normalised TF-IDF row, so a word weighs more in a short document
+        than in a long one, but less steeply than in the mean; 'mean'
+        averages them (fastText). 'sqrtn' was above 'mean' on one fold of
+        MR, Subj, TREC-50, debtags and debian_sections, level on nps_chat
+        and 0.3 points below on TREC-6
+        (benchmarks/results/tune_ngram_pooling.md), and trains in fewer
+        epochs.
     bucket_by_length : bool, default=False
         Train and predict on batches of documents of similar length, each
         read from its first id, as :class:`CNNClassifier` can. The average
@@ -157,13 +161,13 @@ class NgramClassifier(BaseTextClassifier):
     MR, benchmarks/results/tune_ngram_defaults.md); at 0.01 the best
     epoch was nearly always the first. At this rate TREC-50's 50 classes
     still improved at the 20th epoch, hence ``epochs=50``; early stopping
-    ends most fits far sooner. Multi-label targets get their own three
-    defaults ('auto'), chosen on a fold of debtags (208 tags,
+    ends most fits far sooner. Multi-label targets get two defaults of
+    their own ('auto'), chosen on a fold of debtags (208 tags,
     benchmarks/results/tune_multilabel_defaults.md): early stopping on the
     hold-out's macro average precision (the loss, dominated by the frequent
     tags, stopped before the rare ones were learnt; macro PR-AUC 31.4 to
-    39.6), 'sqrtn' pooling (to 40.7) and a learning rate of 0.01 (as good
-    as 0.002 with both, in 107 s instead of 279 s).
+    39.6, then 40.7 with 'sqrtn' pooling) and a learning rate of 0.01 (as
+    good as 0.002, in 107 s instead of 279 s).
 
     Attributes
     ----------
@@ -174,8 +178,6 @@ class NgramClassifier(BaseTextClassifier):
     learning_rate_ : float
         The learning rate of the last ``fit`` (``learning_rate`` with 'auto'
         resolved: 0.01 for multi-label targets, 0.002 otherwise).
-    pooling_ : {'mean', 'sqrtn'}
-        The pooling of the last ``fit`` (``pooling`` with 'auto' resolved).
     bucket_by_length_ : bool
         Whether the last ``fit`` read documents in length buckets, and so
         ``predict`` does too (``bucket_by_length``, except with
@@ -202,7 +204,7 @@ class NgramClassifier(BaseTextClassifier):
         "ngram_range": ["array-like"],
         "min_ngram_count": [Interval(Integral, 1, None, closed="left")],
         "max_ngrams": [Interval(Integral, 1, None, closed="left"), None],
-        "pooling": [StrOptions({"auto", *POOLINGS})],
+        "pooling": [StrOptions(set(POOLINGS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "bucket_by_length": ["boolean"],
     }
@@ -213,7 +215,7 @@ class NgramClassifier(BaseTextClassifier):
         ngram_range=(1, 2),
         min_ngram_count=2,
         max_ngrams=None,
-        pooling="auto",
+        pooling="sqrtn",
         bucket_by_length=False,
         embedding_dim=100,
         embeddings=None,
@@ -299,11 +301,8 @@ class NgramClassifier(BaseTextClassifier):
         return self.learning_rate_
 
     def _build_network(self, meta):
-        self.pooling_ = self.pooling
-        if self.pooling == "auto":
-            self.pooling_ = "sqrtn" if meta["target_type_"] == "multilabel-indicator" else "mean"
         return build_ngram(
             vocab_size=self.feature_encoder_.n_ids_, n_outputs=meta["n_outputs"],
             output_activation=meta["output_activation"], embedding_dim=int(meta["embedding_dim"]),
-            pooling=self.pooling_, dropout=self.dropout, dense_units=self.dense_units, seed=meta["seed"],
+            pooling=self.pooling, dropout=self.dropout, dense_units=self.dense_units, seed=meta["seed"],
         )
