@@ -147,16 +147,16 @@ class NgramClassifier(BaseTextClassifier):
         epochs.
     bucket_by_length : bool, default=False
         Train and predict on batches of documents of similar length, each
-        read from its first id, as :class:`CNNClassifier` can. The average
+        read from its first id, as :class:`CNNClassifier` can. The pooling
         does not depend on the padding, so this changes the speed, not the
-        model. Off by default: averaging the padding costs little next to
+        model. Off by default: pooling over the padding costs little next to
         the update of the embedding table, and every reading width is one
         more step function to compile (JAX). At full width a fold of MR,
         TREC-50 and nps_chat fitted in 12, 13 and 9 s instead of 23, 19
         and 11 s (benchmarks/results/tune_ngram_reading.md).
 {shared_parameters}
 
-    Dropout 0.5 on the averaged embedding and a learning rate of 0.002
+    Dropout 0.5 on the pooled embeddings and a learning rate of 0.002
     beat no dropout at 0.01 on all four single folds tried (nps_chat and
     MR, benchmarks/results/tune_ngram_defaults.md); at 0.01 the best
     epoch was nearly always the first. At this rate TREC-50's 50 classes
@@ -270,7 +270,7 @@ class NgramClassifier(BaseTextClassifier):
                              "word n-grams as well as words. Use CNNClassifier or LSTMClassifier with "
                              "embeddings=.")
         if self.spatial_dropout:
-            raise ValueError(f"spatial_dropout does not apply to {type(self).__name__}, which averages "
+            raise ValueError(f"spatial_dropout does not apply to {type(self).__name__}, which pools "
                              "its embeddings; use dropout.")
 
     @property
