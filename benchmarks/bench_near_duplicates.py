@@ -379,7 +379,8 @@ def write_results(rows):
             "multi-label defaults (commit 77e9ae7: sqrtn pooling, early stopping on average precision, learning "
             "rate 0.01), which raised its macro PR-AUC on a debtags fold from 28.7 to 40.7 "
             "(results/tune_multilabel_defaults.md); they compare the groupings under one model, not the model "
-            "of today.",
+            "of today. All NgramClassifier rows here used the mean pooling, its default before 'sqrtn' "
+            "(results/tune_ngram_pooling.md).",
             *(["", f"Not run yet: {'; '.join(missing)}. `KERAS_BACKEND=jax {COMMAND} --parts scores --models "
                "ngram` runs them, resuming from the rows written (NgramClassifier: 4-5 min per debtags fold, "
                "5-7 min per debian_sections fold on 2 loaded cores)."] if missing else []),
