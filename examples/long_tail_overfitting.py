@@ -20,7 +20,7 @@ epochs run, the best validation epoch, seconds per epoch and test macro-F1
 
 Sections with a handful of training descriptions stay hard for an LSTM. The
 model skltext suggests trying first on a corpus like this is the n-gram
-model (``NgramClassifier``, fastText-style: averaged word and word-pair
+model (``NgramClassifier``, fastText-style: pooled word and word-pair
 embeddings, the same early stopping, rare classes weighed up by default),
 which the example trains next; TF-IDF + a linear SVM on the same split shows
 where the deep models stand against the usual linear baseline.
@@ -125,7 +125,7 @@ def main(small=False):
     timer = EpochTimer()
     network = {"embedding_dim": 8, "epochs": epochs} if small else {}
     ngram = NgramClassifier(random_state=0, callbacks=[timer], **network).fit(tokenizer.transform(X_train), y_train)
-    print(f"\nNgramClassifier, defaults (word and word-pair embeddings, averaged): "
+    print(f"\nNgramClassifier, defaults (word and word-pair embeddings, pooled): "
           f"stopped after {ngram.n_iter_} epochs, kept epoch {ngram.best_epoch_}; "
           f"{np.median(timer.seconds):.1f} s per epoch")
     print(f"  best-epoch weights:  {scores(y_test, ngram.predict(tokenizer.transform(X_test)), rare)}")
