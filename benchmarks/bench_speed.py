@@ -818,8 +818,8 @@ def long_lines(raw):
               f"with random_state=0 and at most {runs[0]['max_epochs']} epochs (early stopping as the defaults "
               "have it: 10% held out, patience 5 for the CNN, 3 for the LSTM and the n-gram model); 0.2.0's "
               "tokenizer took the 95th percentile of the training lengths as max_len, as max_len='auto' does. "
-              "Fit s is the whole pipeline fit (tokenizing, compiling, every epoch, validation); an epoch time is the median of epochs 2 and "
-              "later. Predict: pipe.predict_proba on the test documents (docs/s, best of 2) and on one document at "
+              "Fit s is the whole pipeline fit (tokenizing, compiling, every epoch, validation); an epoch time "
+              "is the median of epochs 2 and later. Predict: pipe.predict_proba on the test documents (docs/s, best of 2) and on one document at "
               f"a time ({LONG_LATENCY_CALLS} test documents after 5 warm-up calls, median). 'x' columns are "
               "0.2.0's CNN divided by the row (higher: faster). The machine was shared with other jobs during the "
               "run, so absolute times carry their load; the ratios come from runs minutes apart."), ""]

@@ -19,14 +19,19 @@ POOLINGS = ("mean", "sqrtn")
 _EMBEDDING_INIT_SCALE = 1.0
 
 
+def _masked_sum_and_count(embedded, ids):
+    """Sum of the embeddings over the non-padding positions, and their number (at least 1)."""
+    present = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), embedded.dtype), -1)
+    return ops.sum(embedded * present, axis=1), ops.maximum(ops.sum(present, axis=1), 1.0)
+
+
 @keras.saving.register_keras_serializable(package="skltext")
 class MaskedMean(keras.layers.Layer):
     """Mean of the embedded ids over the non-padding positions; zeros for an empty document."""
 
     def call(self, embedded, ids):
-        present = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), embedded.dtype), -1)
-        total = ops.sum(embedded * present, axis=1)
-        return total / ops.maximum(ops.sum(present, axis=1), 1.0)
+        total, count = _masked_sum_and_count(embedded, ids)
+        return total / count
 
 
 @keras.saving.register_keras_serializable(package="skltext")
@@ -40,9 +45,8 @@ class MaskedSqrtnSum(keras.layers.Layer):
     """
 
     def call(self, embedded, ids):
-        present = ops.expand_dims(ops.cast(ops.not_equal(ids, 0), embedded.dtype), -1)
-        total = ops.sum(embedded * present, axis=1)
-        return total / ops.sqrt(ops.maximum(ops.sum(present, axis=1), 1.0))
+        total, count = _masked_sum_and_count(embedded, ids)
+        return total / ops.sqrt(count)
 
 
 def build_ngram(
