@@ -37,6 +37,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils import Bunch
 
 from .exceptions import ModelVersionError
 
@@ -59,6 +60,7 @@ _ALLOWED_CLASSES = frozenset({
     "skltext.models.ngram.NgramClassifier",
     "skltext.models._ngrams.NgramEncoder",
     "skltext.ensemble.DeepLinearClassifier",
+    "skltext.calibration.TemperatureCalibratedClassifier",
     "skltext.models._heads.TargetEncoder",
     "skltext.text.TextTokenizer",
     "skltext.thresholds.ThresholdOptimizer",
@@ -73,7 +75,9 @@ _ALLOWED_CLASSES = frozenset({
     "sklearn.linear_model.LogisticRegression",
     "sklearn.svm.LinearSVC",
     "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.ensemble.VotingClassifier",
     "sklearn.preprocessing.LabelBinarizer",
+    "sklearn.preprocessing.LabelEncoder",
     "imblearn.pipeline.Pipeline",
     "imblearn.over_sampling.RandomOverSampler",
     "imblearn.under_sampling.RandomUnderSampler",
@@ -154,6 +158,9 @@ class _Writer:
             return {"__tuple__": [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]}
         if isinstance(value, list):
             return [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        if isinstance(value, Bunch):  # e.g. VotingClassifier.named_estimators_
+            return {"__bunch__": [[self.encode(key, where), self.encode(item, f"{where}[{key!r}]")]
+                                  for key, item in value.items()]}
         if isinstance(value, dict):
             return {"__dict__": [[self.encode(key, where), self.encode(item, f"{where}[{key!r}]")]
                                  for key, item in value.items()]}
@@ -233,6 +240,8 @@ class _Reader:
             return tuple(self.decode(item) for item in value["__tuple__"])
         if "__dict__" in value:
             return {self.decode(key): self.decode(item) for key, item in value["__dict__"]}
+        if "__bunch__" in value:
+            return Bunch(**{self.decode(key): self.decode(item) for key, item in value["__bunch__"]})
         if "__keras_model__" in value:
             return self._load_keras_model(self._file(value["__keras_model__"], ".keras"))
         if "__npy__" in value:

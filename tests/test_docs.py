@@ -7,11 +7,12 @@ import re
 import pytest
 
 from skltext import CNNClassifier, LSTMClassifier, NgramClassifier, TextTokenizer, ThresholdOptimizer
+from skltext.calibration import TemperatureCalibratedClassifier
 from skltext.ensemble import DeepLinearClassifier
 from skltext.sampling import MultilabelRandomOverSampler, MultilabelRandomUnderSampler
 
-ESTIMATORS = [CNNClassifier, LSTMClassifier, NgramClassifier, DeepLinearClassifier, TextTokenizer, ThresholdOptimizer, MultilabelRandomOverSampler,
-              MultilabelRandomUnderSampler]
+ESTIMATORS = [CNNClassifier, LSTMClassifier, NgramClassifier, DeepLinearClassifier, TemperatureCalibratedClassifier,
+              TextTokenizer, ThresholdOptimizer, MultilabelRandomOverSampler, MultilabelRandomUnderSampler]
 # numpydoc parameter lines: "    name : type, default=value"
 PARAMETER_LINE = re.compile(r"^    (\w+) : .*$", re.MULTILINE)
 DEFAULT = re.compile(r"default=(.+)$")
