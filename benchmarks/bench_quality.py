@@ -58,10 +58,10 @@ CORPORA = {
     "debian_sections": ("debian_sections.jsonl.gz", "5-fold GroupKFold", "macro_f1"),
     "debtags": ("debtags.jsonl.gz", "5-fold GroupKFold, ThresholdOptimizer", "macro_f1"),
 }
-MODELS = ("tfidf-svm", "tfidf-lr", "ngram", "ngram+tfidf-lr", "cnn", "lstm")
+MODELS = ("tfidf-svm", "tfidf-lr", "ngram", "ngram+tfidf", "cnn", "lstm")
 TITLES = {"tfidf-svm": "TF-IDF + LinearSVC", "tfidf-lr": "TF-IDF + logistic regression",
           "ngram": "NgramClassifier", "cnn": "CNNClassifier", "lstm": "LSTMClassifier",
-          "ngram+tfidf-lr": "DeepLinearClassifier (n-gram + logistic regression)"}
+          "ngram+tfidf": "DeepLinearClassifier (n-gram + logistic regression + LinearSVC)"}
 
 
 def load(folder, corpus):

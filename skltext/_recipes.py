@@ -10,6 +10,7 @@ import importlib
 
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline as ImbPipeline
+from sklearn.ensemble import VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, StratifiedKFold
@@ -17,23 +18,29 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
+from .calibration import TemperatureCalibratedClassifier
 from .model_selection import MultilabelStratifiedKFold
 from .sampling import MultilabelRandomOverSampler
 from .text import TextTokenizer
 
 __all__ = ["MODEL_NAMES", "IMBALANCE_REMEDIES", "make_model", "make_cv", "describe_remedy", "DEEP_MODEL_NAMES",
-           "LINEAR_MODEL_NAMES"]
+           "LINEAR_MODEL_NAMES", "LINEAR_VOTE"]
 
-MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm", "ngram", "ngram+tfidf-lr")
+MODEL_NAMES = ("tfidf-lr", "tfidf-svm", "cnn", "lstm", "ngram", "ngram+tfidf")
 IMBALANCE_REMEDIES = ("none", "class_weight", "focal", "oversample")
 # Deep models: class names in skltext.models, imported only when one is made, so that `skltext compare`
 # checks its arguments without loading Keras.
 _DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier", "ngram": "NgramClassifier"}
-# Soft votes of a deep and a linear model (DeepLinearClassifier): name -> (deep model, linear model).
-_COMBINATIONS = {"ngram+tfidf-lr": ("ngram", "tfidf-lr")}
+# Soft votes of a deep model and TF-IDF linear models (DeepLinearClassifier): name -> (deep model,
+# linear part); the linear part 'tfidf-lr+svm' is not a compare model by itself.
+_COMBINATIONS = {"ngram+tfidf": ("ngram", "tfidf-lr+svm")}
 DEEP_MODEL_NAMES = tuple(_DEEP)
 # TF-IDF baselines: no Keras model inside, so their folds may fit in parallel processes.
 LINEAR_MODEL_NAMES = tuple(name for name in MODEL_NAMES if name not in _DEEP and name not in _COMBINATIONS)
+
+
+# The linear part of 'ngram+tfidf': TF-IDF, then a soft vote of the logistic regression and the LinearSVC.
+LINEAR_VOTE = "tfidf-lr+svm"
 
 
 def _classifier_step(pipeline):
@@ -51,10 +58,13 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
       and :class:`~skltext.CNNClassifier` / :class:`~skltext.LSTMClassifier`
       / :class:`~skltext.NgramClassifier` with their defaults (early
       stopping on).
-    - ``'ngram+tfidf-lr'``: :class:`~skltext.DeepLinearClassifier`, the
-      soft vote of ``'ngram'`` and ``'tfidf-lr'`` (each with the imbalance
-      remedy); ``params`` are its own (``deep_weight``) or nested
-      (``deep__classifier__epochs``).
+    - ``'ngram+tfidf'``: :class:`~skltext.DeepLinearClassifier` on its
+      defaults, the soft vote with equal weights of ``'ngram'``, the
+      logistic regression of ``'tfidf-lr'`` and the LinearSVC of
+      ``'tfidf-svm'`` with probabilities from
+      :class:`~skltext.calibration.TemperatureCalibratedClassifier`, both
+      on one TF-IDF (each model with the imbalance remedy); ``params`` are
+      its own (``deep_weight``) or nested (``deep__classifier__epochs``).
 
     For multi-label targets the linear models are wrapped in
     ``OneVsRestClassifier``. Steps are named ``'tfidf'`` or ``'tokenizer'``,
@@ -62,7 +72,7 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
 
     Parameters
     ----------
-    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm', 'ngram', 'ngram+tfidf-lr'}
+    name : {'tfidf-lr', 'tfidf-svm', 'cnn', 'lstm', 'ngram', 'ngram+tfidf'}
         The model.
     target_type : {'binary', 'multiclass', 'multilabel-indicator'}
         The target it will be fitted on.
@@ -100,7 +110,7 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
     >>> model.named_steps["classifier"].class_weight, model.named_steps["classifier"].filters
     ('balanced_log', 8)
     """
-    if name not in MODEL_NAMES:
+    if name not in MODEL_NAMES and name != LINEAR_VOTE:
         raise ValueError(f"Unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}.")
     if imbalance not in IMBALANCE_REMEDIES:
         raise ValueError(f"Unknown imbalance remedy {imbalance!r}; choose from {', '.join(IMBALANCE_REMEDIES)}.")
@@ -119,12 +129,18 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
     else:
         front = ("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1))
         weight = "balanced" if imbalance in ("class_weight", "focal") else None
+        # C=10 suits TF-IDF features better than 1; saga does not slow down under thread contention.
+        logistic = LogisticRegression(C=10.0, solver="saga", max_iter=1000, class_weight=weight,
+                                      random_state=random_state)
+        svm = LinearSVC(class_weight=weight, random_state=random_state)
         if name == "tfidf-lr":
-            # C=10 suits TF-IDF features better than 1; saga does not slow down under thread contention.
-            classifier = LogisticRegression(C=10.0, solver="saga", max_iter=1000, class_weight=weight,
-                                            random_state=random_state)
+            classifier = logistic
+        elif name == "tfidf-svm":
+            classifier = svm
         else:
-            classifier = LinearSVC(class_weight=weight, random_state=random_state)
+            classifier = VotingClassifier(
+                [("lr", logistic), ("svm", TemperatureCalibratedClassifier(svm, random_state=random_state))],
+                voting="soft")
         if multilabel:
             classifier = OneVsRestClassifier(classifier)
     steps = [front, ("classifier", classifier)]
@@ -156,7 +172,8 @@ def _make_combination(name, *, target_type, imbalance, random_state, params):
 
     deep, linear = (make_model(part, target_type=target_type, imbalance=imbalance, random_state=random_state)
                     for part in _COMBINATIONS[name])
-    model = DeepLinearClassifier(deep, linear, random_state=random_state)
+    # Equal votes of the deep model and the two linear models, as DeepLinearClassifier's defaults have it.
+    model = DeepLinearClassifier(deep, linear, deep_weight=1 / 3, random_state=random_state)
     try:
         model.set_params(**(params or {}))
     except ValueError as exc:
@@ -218,6 +235,8 @@ def describe_remedy(pipeline, imbalance):
     classifier = _classifier_step(pipeline)
     if isinstance(classifier, OneVsRestClassifier):
         classifier = classifier.estimator
+    if isinstance(classifier, VotingClassifier):  # the same remedy on each linear model
+        classifier = classifier.estimators[0][1]
     if getattr(classifier, "loss", None) == "focal":
         return "loss='focal'"
     return f"class_weight={classifier.class_weight!r}"

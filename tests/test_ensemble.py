@@ -3,12 +3,15 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.ensemble import VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from skltext import NgramClassifier, TextTokenizer, ThresholdOptimizer
+from skltext._recipes import LINEAR_VOTE
+from skltext.calibration import TemperatureCalibratedClassifier
 from skltext.compare import make_model
 from skltext.ensemble import DeepLinearClassifier
 
@@ -27,7 +30,7 @@ def test_probabilities_are_the_weighted_average_of_both_models(corpus, request):
     model = DeepLinearClassifier(_deep(), deep_weight=0.3, prior_power=0, random_state=0).fit(texts, y)
     deep = clone(_deep()).fit(texts, y)
     target_type = "multilabel-indicator" if multilabel else ("binary" if len(np.unique(y)) == 2 else "multiclass")
-    linear = make_model("tfidf-lr", target_type=target_type, random_state=0).fit(texts, y)
+    linear = make_model(LINEAR_VOTE, target_type=target_type, random_state=0).fit(texts, y)
     expected = 0.3 * deep.predict_proba(texts) + 0.7 * linear.predict_proba(texts)
     np.testing.assert_allclose(model.predict_proba(texts), expected, rtol=1e-5, atol=1e-6)
     predicted = model.predict(texts)
@@ -38,11 +41,28 @@ def test_probabilities_are_the_weighted_average_of_both_models(corpus, request):
         np.testing.assert_allclose(model.predict_proba(texts).sum(axis=1), 1.0, rtol=1e-6)
 
 
-def test_default_deep_model_is_the_ngram_pipeline(binary_corpus):
-    texts, y = binary_corpus
-    model = DeepLinearClassifier(random_state=0).fit(texts, y)
+def test_default_models_vote_in_equal_thirds(multiclass_corpus):
+    """Check the defaults: the n-gram pipeline, and the soft vote of a logistic regression and a
+    temperature-calibrated LinearSVC on one TF-IDF, each model with a third of the vote."""
+    texts, y = multiclass_corpus
+    model = DeepLinearClassifier(random_state=0, prior_power=0).fit(texts, y)
     assert isinstance(model.deep_.steps[-1][1], NgramClassifier)
     assert model.deep_.steps[-1][1].random_state == 0
+    vote = model.linear_.named_steps["classifier"]
+    assert isinstance(vote, VotingClassifier) and vote.voting == "soft"
+    logistic, svm = vote.estimators_
+    assert isinstance(svm, TemperatureCalibratedClassifier) and isinstance(svm.estimator_, LinearSVC)
+    assert model.deep_weight_ == pytest.approx(1 / 3)
+    features = model.linear_.named_steps["tfidf"].transform(texts)
+    expected = (model.deep_.predict_proba(texts) + logistic.predict_proba(features) + svm.predict_proba(features)) / 3
+    np.testing.assert_allclose(model.predict_proba(texts), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_auto_deep_weight_is_one_half_with_a_linear_model_given(binary_corpus):
+    texts, y = binary_corpus
+    deep, linear = _linear_pair()
+    assert DeepLinearClassifier(deep, linear).fit(texts, y).deep_weight_ == 0.5
+    assert DeepLinearClassifier(deep, linear, deep_weight=0.2).fit(texts, y).deep_weight_ == 0.2
 
 
 def test_works_in_cross_validation_and_threshold_tuning(multiclass_corpus):
@@ -63,15 +83,18 @@ def test_linear_model_without_probabilities_is_refused(binary_corpus):
 
 
 def test_compare_knows_the_combination(multiclass_corpus):
-    """Check that 'ngram+tfidf-lr' is a compare model with the remedy on both sides and nested params."""
-    model = make_model("ngram+tfidf-lr", target_type="multiclass", imbalance="class_weight", random_state=0,
+    """Check that 'ngram+tfidf' is a compare model with the remedy on every model and nested params."""
+    model = make_model("ngram+tfidf", target_type="multiclass", random_state=0)
+    assert isinstance(model, DeepLinearClassifier) and model.deep_weight == pytest.approx(1 / 3)
+    model = make_model("ngram+tfidf", target_type="multiclass", imbalance="class_weight", random_state=0,
                        params={"deep_weight": 0.3, "deep__classifier__epochs": 2})
     assert isinstance(model, DeepLinearClassifier) and model.deep_weight == 0.3
     assert model.deep.named_steps["classifier"].epochs == 2
     assert model.deep.named_steps["classifier"].class_weight == "balanced_log"
-    assert model.linear.named_steps["classifier"].class_weight == "balanced"
-    with pytest.raises(ValueError, match="ngram\\+tfidf-lr"):
-        make_model("ngram+tfidf-lr", target_type="multiclass", params={"no_such": 1})
+    logistic, svm = (estimator for _, estimator in model.linear.named_steps["classifier"].estimators)
+    assert logistic.class_weight == "balanced" and svm.estimator.class_weight == "balanced"
+    with pytest.raises(ValueError, match="ngram\\+tfidf"):
+        make_model("ngram+tfidf", target_type="multiclass", params={"no_such": 1})
 
 
 def _linear_pair():
@@ -120,3 +143,17 @@ def test_negative_prior_power_is_refused(binary_corpus):
     deep, linear = _linear_pair()
     with pytest.raises(ValueError, match="prior_power"):
         DeepLinearClassifier(deep, linear, prior_power=-0.5).fit(texts, y)
+
+
+def test_default_linear_vote_round_trips_through_save_model(tmp_path, multiclass_corpus):
+    """Check that save_model stores the default linear vote (VotingClassifier, its LabelEncoder and
+    named_estimators_, the calibrated LinearSVC) and the loaded model gives the same probabilities."""
+    from skltext import load_model, save_model
+
+    texts, y = multiclass_corpus
+    model = DeepLinearClassifier(_deep(), random_state=0).fit(texts, y)
+    save_model(model, tmp_path)
+    loaded = load_model(tmp_path)
+    np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts), rtol=1e-5, atol=1e-6)
+    vote = loaded.linear_.named_steps["classifier"]
+    assert vote.named_estimators_.svm.temperature_ == model.linear_.named_steps["classifier"].estimators_[1].temperature_
