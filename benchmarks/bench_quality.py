@@ -29,7 +29,9 @@ soon as it finishes, so an interrupted run resumes where it stopped
 """
 
 import argparse
+import fcntl
 import json
+import os
 import subprocess
 import time
 import warnings
@@ -152,12 +154,15 @@ def _key(row):
 
 
 def _save_row(row):
-    """Add a finished row to quality.json (re-read first, so runs of other models can share the file)."""
-    rows = json.loads(RAW.read_text())["rows"] if RAW.exists() else []
-    rows = [r for r in rows if _key(r) != _key(row)] + [row]
-    temporary = RAW.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({"rows": rows}, indent=1))
-    temporary.replace(RAW)
+    """Add a finished row to quality.json (re-read first, under a lock, so runs of other models or
+    folds can share the file)."""
+    with open(RAW.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rows = json.loads(RAW.read_text())["rows"] if RAW.exists() else []
+        rows = [r for r in rows if _key(r) != _key(row)] + [row]
+        temporary = RAW.with_suffix(f".json.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"rows": rows}, indent=1))
+        temporary.replace(RAW)
     return rows
 
 
@@ -197,6 +202,9 @@ def main():
     parser.add_argument("--corpora", default=",".join(CORPORA))
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--folds", default=None,
+                        help="comma-separated fold numbers to run (default: all); two processes given "
+                             "different folds share quality.json")
     parser.add_argument("--table-only", action="store_true", help="rebuild the table from quality.json")
     parser.add_argument("--fresh", action="store_true", help="discard the rows of earlier runs")
     args = parser.parse_args()
@@ -206,6 +214,7 @@ def main():
         unknown = sorted(set(value) - set(known))
         if unknown:
             parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
+    wanted_folds = None if args.folds is None else {int(f) for f in args.folds.split(",") if f}
     if args.fresh and not args.table_only:
         RAW.unlink(missing_ok=True)
     rows = json.loads(RAW.read_text())["rows"] if RAW.exists() else []
@@ -222,7 +231,7 @@ def main():
                     continue
                 texts, y, groups, folds = load(folder, corpus)
                 for fold, (train, test) in enumerate(folds):
-                    if fold in done:
+                    if fold in done or (wanted_folds is not None and fold not in wanted_folds):
                         continue
                     # TREC: the seed is the fold's number; elsewhere one seed, the folds differ.
                     seed = fold if corpus in ("trec6", "trec50") else 0
