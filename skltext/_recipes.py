@@ -31,16 +31,14 @@ IMBALANCE_REMEDIES = ("none", "class_weight", "focal", "oversample")
 # Deep models: class names in skltext.models, imported only when one is made, so that `skltext compare`
 # checks its arguments without loading Keras.
 _DEEP = {"cnn": "CNNClassifier", "lstm": "LSTMClassifier", "ngram": "NgramClassifier"}
-# Soft votes of a deep model and TF-IDF linear models (DeepLinearClassifier): name -> (deep model,
-# linear part); the linear part 'tfidf-lr+svm' is not a compare model by itself.
-_COMBINATIONS = {"ngram+tfidf": ("ngram", "tfidf-lr+svm")}
+# The linear part of 'ngram+tfidf' (not a compare model by itself): TF-IDF, then a soft vote of the
+# logistic regression and the LinearSVC.
+LINEAR_VOTE = "tfidf-lr+svm"
+# Soft votes of a deep model and TF-IDF linear models (DeepLinearClassifier): name -> (deep, linear part).
+_COMBINATIONS = {"ngram+tfidf": ("ngram", LINEAR_VOTE)}
 DEEP_MODEL_NAMES = tuple(_DEEP)
 # TF-IDF baselines: no Keras model inside, so their folds may fit in parallel processes.
 LINEAR_MODEL_NAMES = tuple(name for name in MODEL_NAMES if name not in _DEEP and name not in _COMBINATIONS)
-
-
-# The linear part of 'ngram+tfidf': TF-IDF, then a soft vote of the logistic regression and the LinearSVC.
-LINEAR_VOTE = "tfidf-lr+svm"
 
 
 def _classifier_step(pipeline):
