@@ -251,7 +251,9 @@ def main():
         notes=[
             "Means ± standard deviations over the folds (TREC: over seeds 0-4 on the standard split), in %. "
             "'fit s / fold' is wall-clock time on a machine shared with other jobs, so only a rough "
-            "guide; 'folds' says how many of the protocol's folds a row has finished.",
+            "guide; 'folds' says how many of the protocol's folds a row has finished. The "
+            "DeepLinearClassifier rows of debian_sections and debtags ran two folds at a time in two "
+            "processes (--folds), so their fit seconds carry that load too.",
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
         ],
