@@ -44,10 +44,11 @@ class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
         Weight of the deep model's probabilities; the linear model's get
         ``1 - deep_weight``. 'auto' gives every model an equal vote: 1/3
         with the default linear models (two of them), 1/2 with a ``linear``
-        model you pass. On the single-label corpora of the quality
-        benchmark, equal thirds of the n-gram model, the logistic regression
-        and the LinearSVC beat TF-IDF + LinearSVC's macro-F1 on all five
-        (benchmarks/results/tune_combination.md); the n-gram model with the
+        model you pass. Equal thirds of the n-gram model, the logistic
+        regression and the LinearSVC (with ``prior_power=0.25``) were chosen
+        on five single-label corpora (benchmarks/results/tune_combination.md)
+        and are above TF-IDF + LinearSVC's macro-F1 on all six single-label
+        corpora of benchmarks/results/quality.md; the n-gram model with the
         logistic regression alone lost on TREC-6.
     prior_power : float >= 0, default=0.25
         Post-hoc logit adjustment for binary and multi-class targets (Menon
@@ -55,7 +56,7 @@ class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
         averaged probabilities are divided by each class's training
         frequency raised to this power, then renormalised, which is
         subtracting ``prior_power * log(prior)`` from the log-probabilities.
-        Both models learn the training class frequencies, so their argmax
+        The models learn the training class frequencies, so their argmax
         favours frequent classes; a power of 0.25 to 0.5 trades a little
         accuracy on them for recall on rare classes (higher macro-F1). With
         the default models, 0.25 raised macro-F1 on TREC-50 from 67.5 to
