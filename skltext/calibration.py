@@ -116,9 +116,9 @@ class TemperatureCalibratedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseE
         """
         y, target_type = check_target(y, name=type(self).__name__, expected=("binary", "multiclass"))
         estimator = self.estimator if self.estimator is not None else LinearSVC(random_state=self.random_state)
-        self.classes_ = np.unique(y)
         X, y = indexable(X, y)
-        largest = np.unique(y, return_counts=True)[1].max()
+        self.classes_, counts = np.unique(y, return_counts=True)
+        largest = counts.max()
         if largest < self.cv:
             # Then every training fold would lack some class: nothing to calibrate on.
             raise ValueError(f"{type(self).__name__} with cv={self.cv} needs at least {self.cv} documents of "
@@ -134,12 +134,9 @@ class TemperatureCalibratedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseE
                                     response_method="decision_function", fill_value=-np.inf)
         rows, scores, _ = pool_folds(folds)
         truth = np.searchsorted(self.classes_, y[rows])
+        # With ``largest >= cv`` every kept fold's model saw the largest class, so some rows remain.
         seen = np.isfinite(scores[np.arange(len(rows)), truth])
-        if not seen.any():
-            raise ValueError("No out-of-fold document has a class its fold's model was trained on; "
-                             "give more documents per class or fewer folds (cv).")
-        scores, truth = scores[seen], truth[seen]
-        self.temperature_ = _fit_temperature(scores, truth)
+        self.temperature_ = _fit_temperature(scores[seen], truth[seen])
         self.n_calibration_samples_ = int(seen.sum())
         self.estimator_ = clone(estimator).fit(X, y)
         if hasattr(self.estimator_, "n_features_in_"):

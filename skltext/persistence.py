@@ -158,12 +158,11 @@ class _Writer:
             return {"__tuple__": [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]}
         if isinstance(value, list):
             return [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
-        if isinstance(value, Bunch):  # e.g. VotingClassifier.named_estimators_
-            return {"__bunch__": [[self.encode(key, where), self.encode(item, f"{where}[{key!r}]")]
-                                  for key, item in value.items()]}
         if isinstance(value, dict):
-            return {"__dict__": [[self.encode(key, where), self.encode(item, f"{where}[{key!r}]")]
-                                 for key, item in value.items()]}
+            # A Bunch (e.g. VotingClassifier.named_estimators_) is a dict read by attribute too.
+            tag = "__bunch__" if isinstance(value, Bunch) else "__dict__"
+            return {tag: [[self.encode(key, where), self.encode(item, f"{where}[{key!r}]")]
+                          for key, item in value.items()]}
         keras = _loaded_keras()
         if keras is not None and isinstance(value, keras.Model):
             name = f"model_{self.n_models}.keras"
@@ -238,10 +237,10 @@ class _Reader:
             return np.array(value["__ndarray__"], dtype=dtype).reshape(value["shape"])
         if "__tuple__" in value:
             return tuple(self.decode(item) for item in value["__tuple__"])
-        if "__dict__" in value:
-            return {self.decode(key): self.decode(item) for key, item in value["__dict__"]}
-        if "__bunch__" in value:
-            return Bunch(**{self.decode(key): self.decode(item) for key, item in value["__bunch__"]})
+        for tag in ("__dict__", "__bunch__"):
+            if tag in value:
+                items = {self.decode(key): self.decode(item) for key, item in value[tag]}
+                return items if tag == "__dict__" else Bunch(**items)
         if "__keras_model__" in value:
             return self._load_keras_model(self._file(value["__keras_model__"], ".keras"))
         if "__npy__" in value:
