@@ -135,6 +135,15 @@ def test_imbalance_remedies_per_model_and_target():
     assert list(sampled.named_steps) == ["tfidf", "oversample", "classifier"]
 
 
+def test_one_vs_rest_logistic_regressions_use_liblinear():
+    """Check that the binary problems of one-vs-rest get liblinear, and multi-class targets keep saga."""
+    multilabel = make_model("tfidf-lr+svm", target_type="multilabel-indicator").named_steps["classifier"]
+    assert multilabel.estimator.named_estimators["lr"].solver == "liblinear"
+    assert make_model("tfidf-lr", target_type="multilabel-indicator").named_steps["classifier"].estimator.solver \
+        == "liblinear"
+    assert make_model("tfidf-lr", target_type="multiclass").named_steps["classifier"].solver == "saga"
+
+
 def test_model_params_reach_the_classifier_and_steps():
     """Check that plain names go to the classifier (inside OneVsRest too) and step__name to the step."""
     model = make_model("tfidf-svm", target_type="multilabel-indicator", params={"C": 0.5, "tfidf__min_df": 2})
