@@ -128,8 +128,8 @@ def make_model(name, *, target_type, imbalance="none", random_state=None, params
         front = ("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1))
         weight = "balanced" if imbalance in ("class_weight", "focal") else None
         # C=10 suits TF-IDF features better than 1. saga does not slow down under thread contention, but on
-        # the binary problems of one-vs-rest liblinear reaches the same average precision about 20x faster
-        # (benchmarks/results/quality.md, debtags).
+        # the binary problems of one-vs-rest liblinear reaches the same average precision about 10x faster
+        # (benchmarks/results/tune_multilabel_solver.md).
         logistic = LogisticRegression(C=10.0, solver="liblinear" if multilabel else "saga", max_iter=1000,
                                       class_weight=weight, random_state=random_state)
         svm = LinearSVC(class_weight=weight, random_state=random_state)
