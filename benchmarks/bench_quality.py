@@ -252,8 +252,10 @@ def main():
             "Means ± standard deviations over the folds (TREC: over seeds 0-4 on the standard split), in %. "
             "'fit s / fold' is wall-clock time on a machine shared with other jobs, so only a rough "
             "guide; 'folds' says how many of the protocol's folds a row has finished. The "
-            "DeepLinearClassifier rows of debian_sections and debtags ran two folds at a time in two "
-            "processes (--folds), so their fit seconds carry that load too.",
+            "DeepLinearClassifier rows of debian_sections ran two folds at a time in two processes "
+            "(--folds), and those of debtags beside two other benchmark processes, so their fit seconds "
+            "carry that load too. On debtags the one-vs-rest logistic regressions use liblinear "
+            "(results/tune_multilabel_solver.md).",
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
         ],
