@@ -19,12 +19,10 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import MultiLabelBinarizer
 
 from _common import data_dir, write_table
+from bench_quality import load
 from skltext.compare import make_model
-from skltext.datasets import load_jsonl_corpus
 
 SOLVERS = ("liblinear", "lbfgs", "saga")
 
@@ -33,10 +31,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
-    corpus = load_jsonl_corpus(data_dir(args.data_dir) / "debtags.jsonl.gz")
-    texts = np.asarray(corpus["texts"], dtype=object)
-    Y = MultiLabelBinarizer().fit_transform(corpus["labels"])
-    train, test = next(GroupKFold(5).split(texts, Y, np.asarray(corpus["groups"], dtype=object)))
+    # bench_quality's debtags folds: GroupKFold(5) by source package; fold 0.
+    texts, Y, _, folds = load(data_dir(args.data_dir), "debtags")
+    train, test = folds[0]
     tfidf = make_model("tfidf-lr", target_type="multilabel-indicator").named_steps["tfidf"]
     X_train, X_test = tfidf.fit_transform(texts[train]), tfidf.transform(texts[test])
     tags = np.argsort(-Y[train].sum(axis=0), kind="stable")[::20][:10]

@@ -13,16 +13,13 @@ import argparse
 import time
 import warnings
 
-import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import MultiLabelBinarizer
 
 import skltext.models._base as base
 from _common import data_dir, write_table
+from bench_quality import load
 from skltext.compare import make_model
-from skltext.datasets import load_jsonl_corpus
 from skltext.metrics import pr_auc_score
 
 
@@ -30,10 +27,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
-    corpus = load_jsonl_corpus(data_dir(args.data_dir) / "debtags.jsonl.gz")
-    texts = np.asarray(corpus["texts"], dtype=object)
-    Y = MultiLabelBinarizer().fit_transform(corpus["labels"])
-    train, test = next(GroupKFold(5).split(texts, Y, np.asarray(corpus["groups"], dtype=object)))
+    # bench_quality's debtags folds: GroupKFold(5) by source package; fold 0.
+    texts, Y, _, folds = load(data_dir(args.data_dir), "debtags")
+    train, test = folds[0]
     prior_bias = base.initial_output_bias
     rows = []
     for name, bias in (("zero biases (before)", lambda *args, **kwargs: None), ("log prior odds (default)", prior_bias)):
