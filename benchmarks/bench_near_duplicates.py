@@ -372,18 +372,11 @@ def write_results(rows):
             "(word sets, Jaccard >= 0.8, seed 0); 'both' joins the source packages and the detected groups. "
             "Times are wall-clock on 2 CPU cores shared with other jobs.",
             "",
-            "The NgramClassifier rows on debtags were fitted in length buckets, those on debian_sections at "
-            "full width (its default since commit 10a7f75). Both readings give the same outputs for the same "
-            "weights; only the training batches differ (on the quality benchmark's five small corpora, "
-            "macro-F1 moved by at most 0.2 points). The debtags rows also predate NgramClassifier's "
-            "multi-label defaults (commit 77e9ae7: sqrtn pooling, early stopping on average precision, learning "
-            "rate 0.01), which raised its macro PR-AUC on a debtags fold from 28.7 to 40.7 "
-            "(results/tune_multilabel_defaults.md); they compare the groupings under one model, not the model "
-            "of today. All NgramClassifier rows here used the mean pooling, its default before 'sqrtn' "
-            "(results/tune_ngram_pooling.md).",
+            "The NgramClassifier rows use its defaults of today (sqrtn pooling; on debtags its multi-label "
+            "defaults: early stopping on average precision, learning rate 0.01), with no per-tag thresholds, so "
+            "its debtags macro-F1 is far below that of the quality benchmark, which tunes them.",
             *(["", f"Not run yet: {'; '.join(missing)}. `KERAS_BACKEND=jax {COMMAND} --parts scores --models "
-               "ngram` runs them, resuming from the rows written (NgramClassifier: 4-5 min per debtags fold, "
-               "5-7 min per debian_sections fold on 2 loaded cores)."] if missing else []),
+               "ngram` runs them, resuming from the rows written."] if missing else []),
             "", "## Recovery of the source-package groups", "",
             *recovery_lines(rows["recovery"]), "",
             "ARI: adjusted Rand index of the detected groups against the `group` column; pair precision: share "
