@@ -49,7 +49,10 @@ class DeepLinearClassifier(ClassifierMixin, BaseEstimator):
         on five single-label corpora (benchmarks/results/tune_combination.md)
         and are above TF-IDF + LinearSVC's macro-F1 on all six single-label
         corpora of benchmarks/results/quality.md; the n-gram model with the
-        logistic regression alone lost on TREC-6.
+        logistic regression alone lost on TREC-6. On the multi-label debtags
+        (208 tags) they are 0.8 points of macro-F1 below TF-IDF + LinearSVC,
+        and no weight does better than LinearSVC alone there
+        (benchmarks/results/tune_multilabel_combination.md).
     prior_power : float >= 0, default=0.25
         Post-hoc logit adjustment for binary and multi-class targets (Menon
         et al., "Long-tail learning via logit adjustment", ICLR 2021): the
