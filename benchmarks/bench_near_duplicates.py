@@ -19,7 +19,7 @@ it has; ``--fresh`` starts over) and the tables to near_duplicates.md:
   on a small grid of shingle sizes and thresholds;
 - scores: TF-IDF + LinearSVC (``tfidf-svm``) and the NgramClassifier
   (``ngram``), as ``skltext compare`` builds them (``make_model``, no
-  threshold tuning; one-vs-rest for debtags), under four fold schemes:
+  threshold tuning; LinearSVC one-vs-rest on debtags), under four fold schemes:
   plain stratified 5-fold (MultilabelStratifiedKFold for debtags),
   GroupKFold(5) by the ``group`` column (the corpora's protocol), by the
   detected groups (defaults), and by both (connected components of either).
@@ -368,8 +368,9 @@ def write_results(rows):
         notes=[
             "Scores in % (mean ± std over 5 folds); the last three columns are what each grouping removes from "
             "the plain stratified score. Models as `skltext compare` builds them (make_model, seed 0, no "
-            "threshold tuning; one-vs-rest for debtags). Detected groups: near_duplicate_groups at its defaults "
-            "(word sets, Jaccard >= 0.8, seed 0); 'both' joins the source packages and the detected groups. "
+            "threshold tuning; LinearSVC one-vs-rest on debtags). Detected groups: near_duplicate_groups at "
+            "its defaults (word sets, Jaccard >= 0.8, seed 0); 'both' joins the source packages and the "
+            "detected groups. "
             "Times are wall-clock on 2 CPU cores shared with other jobs.",
             "",
             "The NgramClassifier rows use its defaults of today (sqrtn pooling; on debtags its multi-label "

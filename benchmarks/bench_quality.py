@@ -88,6 +88,12 @@ def load(folder, corpus):
     return texts, y, groups, folds
 
 
+def debtags_fold(folder, fold=0):
+    """Documents, tag matrix and (train, test) rows of one of debtags' folds, for single-fold trials."""
+    texts, Y, _, folds = load(folder, "debtags")
+    return texts, Y, *folds[fold]
+
+
 def _scores(model, X, classes, target_type):
     """Per-class scores with one column per corpus class (a training fold may miss a rare class)."""
     if hasattr(model, "predict_proba"):

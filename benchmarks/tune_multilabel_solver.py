@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
 from _common import data_dir, write_table
-from bench_quality import load
+from bench_quality import debtags_fold
 from skltext.compare import make_model
 
 SOLVERS = ("liblinear", "lbfgs", "saga")
@@ -31,9 +31,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
-    # bench_quality's debtags folds: GroupKFold(5) by source package; fold 0.
-    texts, Y, _, folds = load(data_dir(args.data_dir), "debtags")
-    train, test = folds[0]
+    texts, Y, train, test = debtags_fold(data_dir(args.data_dir))
     tfidf = make_model("tfidf-lr", target_type="multilabel-indicator").named_steps["tfidf"]
     X_train, X_test = tfidf.fit_transform(texts[train]), tfidf.transform(texts[test])
     tags = np.argsort(-Y[train].sum(axis=0), kind="stable")[::20][:10]

@@ -18,7 +18,7 @@ from sklearn.metrics import f1_score
 
 import skltext.models._base as base
 from _common import data_dir, write_table
-from bench_quality import load
+from bench_quality import debtags_fold
 from skltext.compare import make_model
 from skltext.metrics import pr_auc_score
 
@@ -27,9 +27,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
-    # bench_quality's debtags folds: GroupKFold(5) by source package; fold 0.
-    texts, Y, _, folds = load(data_dir(args.data_dir), "debtags")
-    train, test = folds[0]
+    texts, Y, train, test = debtags_fold(data_dir(args.data_dir))
     prior_bias = base.initial_output_bias
     rows = []
     for name, bias in (("zero biases (before)", lambda *args, **kwargs: None), ("log prior odds (default)", prior_bias)):
