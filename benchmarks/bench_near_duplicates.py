@@ -370,8 +370,7 @@ def write_results(rows):
             "the plain stratified score. Models as `skltext compare` builds them (make_model, seed 0, no "
             "threshold tuning; LinearSVC one-vs-rest on debtags). Detected groups: near_duplicate_groups at "
             "its defaults (word sets, Jaccard >= 0.8, seed 0); 'both' joins the source packages and the "
-            "detected groups. "
-            "Times are wall-clock on 2 CPU cores shared with other jobs.",
+            "detected groups.",
             "",
             "The NgramClassifier rows use its defaults of today (sqrtn pooling; on debtags its multi-label "
             "defaults: early stopping on average precision, learning rate 0.01), with no per-tag thresholds, so "
