@@ -88,6 +88,11 @@ def load(folder, corpus):
     return texts, y, groups, folds
 
 
+def threshold_holdout(seed):
+    """The grouped 20% of a debtags training fold that per-tag thresholds are chosen on."""
+    return GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
+
+
 def debtags_fold(folder, fold=0):
     """Documents, tag matrix and (train, test) rows of one of debtags' folds, for single-fold trials."""
     texts, Y, _, folds = load(folder, "debtags")
@@ -128,8 +133,7 @@ def run_fold(name, corpus, texts, y, groups, train, test, seed):
     model = make_model(name, target_type=target_type, random_state=seed)
     fit_params = {}
     if corpus == "debtags":
-        holdout = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
-        model = ThresholdOptimizer(model, cv=holdout, refit=False, random_state=seed)
+        model = ThresholdOptimizer(model, cv=threshold_holdout(seed), refit=False, random_state=seed)
         fit_params["groups"] = groups[train]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -25,13 +25,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupShuffleSplit
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from _common import RESULTS, data_dir, write_table
-from bench_quality import load
+from bench_quality import load, threshold_holdout
 from skltext import ThresholdOptimizer
 from skltext.calibration import TemperatureCalibratedClassifier
 from skltext.compare import make_model
@@ -62,9 +61,6 @@ class StoredScores(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         return self.proba[np.asarray(X, dtype=int).ravel()]
 
-    def predict(self, X):
-        return (self.predict_proba(X) >= 0.5).astype(int)
-
 
 def _svm(random_state):
     tfidf = make_model("tfidf-svm", target_type="multilabel-indicator").named_steps["tfidf"]
@@ -74,8 +70,7 @@ def _svm(random_state):
 
 def fold_probabilities(texts, Y, groups, train, test):
     """Hold-out and test probabilities of the three models fitted on 80% of the training fold."""
-    fit_part, holdout = next(GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=SEED)
-                             .split(texts[train], Y[train], groups[train]))
+    fit_part, holdout = next(threshold_holdout(SEED).split(texts[train], Y[train], groups[train]))
     fit_rows, holdout_rows = train[fit_part], train[holdout]
     models = {"ngram": make_model("ngram", target_type="multilabel-indicator", random_state=SEED),
               "lr": make_model("tfidf-lr", target_type="multilabel-indicator", random_state=SEED),
