@@ -36,7 +36,8 @@ CORPORA = list(KIM_CNN_RAND)
 TREC_SEEDS = 5
 
 
-def _word2vec_cnn(trainable):
+def word2vec_cnn(trainable):
+    """A builder of TextTokenizer(output='tokens') + CNNClassifier on word2vec trained on the training texts."""
     def build(train_texts, seed):
         from skltext.embeddings import train_word_vectors
 
@@ -55,8 +56,8 @@ MODELS = {
     # The CNN defaults before 0.2.0, for the before/after comparison.
     "cnn 0.1 defaults": lambda train_texts, seed: make_pipeline(
         TextTokenizer(), CNNClassifier(filters=100, patience=3, random_state=seed)),
-    "cnn+word2vec static": _word2vec_cnn(trainable=False),
-    "cnn+word2vec non-static": _word2vec_cnn(trainable=True),
+    "cnn+word2vec static": word2vec_cnn(trainable=False),
+    "cnn+word2vec non-static": word2vec_cnn(trainable=True),
 }
 # Table rows per corpus come in this order.
 LABELS = {

@@ -16,8 +16,10 @@ Models: TF-IDF of words and word pairs (sublinear tf) with LinearSVC and with
 logistic regression, the NgramClassifier, CNNClassifier and LSTMClassifier
 on their defaults behind TextTokenizer(max_len='auto') (``skltext compare``'s
 ``make_model``; only random_state is set), and DeepLinearClassifier (the
-n-gram model and the logistic regression, soft vote). Every model of a corpus
-sees the same folds.
+n-gram model and the logistic regression, soft vote). 'cnn+word2vec' is the
+CNN on word2vec vectors trained on the training fold's texts
+(``train_word_vectors(vector_size=128)``, fine-tuned; needs gensim). Every
+model of a corpus sees the same folds.
 
     KERAS_BACKEND=jax nice -n 10 python benchmarks/bench_quality.py
     KERAS_BACKEND=jax python benchmarks/bench_quality.py --corpora trec50,mr --models ngram,tfidf-svm
@@ -43,6 +45,7 @@ from sklearn.model_selection import GroupKFold, GroupShuffleSplit, StratifiedGro
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from _common import RESULTS, data_dir, write_table
+from bench_kim import word2vec_cnn
 from skltext import ThresholdOptimizer
 from skltext.compare import make_model
 from skltext.datasets import load_jsonl_corpus
@@ -60,10 +63,11 @@ CORPORA = {
     "debian_sections": ("debian_sections.jsonl.gz", "5-fold GroupKFold", "macro_f1"),
     "debtags": ("debtags.jsonl.gz", "5-fold GroupKFold, ThresholdOptimizer", "macro_f1"),
 }
-MODELS = ("tfidf-svm", "tfidf-lr", "ngram", "ngram+tfidf", "cnn", "lstm")
+MODELS = ("tfidf-svm", "tfidf-lr", "ngram", "ngram+tfidf", "cnn", "lstm", "cnn+word2vec")
 TITLES = {"tfidf-svm": "TF-IDF + LinearSVC", "tfidf-lr": "TF-IDF + logistic regression",
           "ngram": "NgramClassifier", "cnn": "CNNClassifier", "lstm": "LSTMClassifier",
-          "ngram+tfidf": "DeepLinearClassifier (n-gram + logistic regression + LinearSVC)"}
+          "ngram+tfidf": "DeepLinearClassifier (n-gram + logistic regression + LinearSVC)",
+          "cnn+word2vec": "CNNClassifier + in-domain word2vec, fine-tuned"}
 
 
 def load(folder, corpus):
@@ -126,11 +130,14 @@ def _epochs(model):
     return None
 
 
-def run_fold(name, corpus, texts, y, groups, train, test, seed):
-    """Fit one model on one fold and score it on the test part."""
+def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None):
+    """Fit one model on one fold and score it on the test part (``params``: settings for trials)."""
     target_type = "multilabel-indicator" if y.ndim == 2 else ("binary" if len(np.unique(y)) == 2 else "multiclass")
-    # Every model is skltext compare's, with the fold's seed.
-    model = make_model(name, target_type=target_type, random_state=seed)
+    # Every model is skltext compare's, with the fold's seed; the word2vec vectors learn from the training fold.
+    if name == "cnn+word2vec":
+        model = word2vec_cnn(trainable=True)(texts[train], seed)
+    else:
+        model = make_model(name, target_type=target_type, random_state=seed, params=params)
     fit_params = {}
     if corpus == "debtags":
         model = ThresholdOptimizer(model, cv=threshold_holdout(seed), refit=False, random_state=seed)

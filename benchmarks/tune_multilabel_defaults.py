@@ -59,6 +59,9 @@ CANDIDATES = {
     "new-trigrams": {**AFTER, "ngram_range": (1, 3)},
     "new-dense256": {**AFTER, "dense_units": 256},
     "new-batch64": {**AFTER, "batch_size": 64},
+    "new-focal": {**AFTER, "loss": "focal"},
+    "new-class_balanced": {**AFTER, "loss": "class_balanced"},
+    "new-wide": {**AFTER, "wide": True},
 }
 
 

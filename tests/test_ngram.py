@@ -121,6 +121,89 @@ def test_sqrtn_pooling_divides_the_sum_by_the_root_of_the_id_count():
         build_ngram(vocab_size=20, n_outputs=2, output_activation="softmax", pooling="max")
 
 
+def test_encoder_inverse_document_frequencies_match_tfidf_vectorizer():
+    """Check idf_ (weigh_ids=True): TfidfVectorizer's smoothed idf of every word and n-gram id, each counted
+    once per document, 0 for padding and for ids no training document holds."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    encoder = NgramEncoder(ngram_range=(1, 2), min_count=1, weigh_ids=True).fit(IDS)
+    assert not hasattr(NgramEncoder().fit(IDS), "idf_")
+    documents = [" ".join(f"w{i}" for i in row if i) for row in IDS]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), token_pattern=r"\S+").fit(documents)
+    expected = dict(zip(vectorizer.get_feature_names_out(), vectorizer.idf_))
+    bags = encoder.transform(IDS)
+    for row, document in zip(bags, documents):
+        words = document.split()
+        terms = words + [" ".join(pair) for pair in zip(words, words[1:])]
+        # The bag holds the document's words then its bigrams, in order, after the padding.
+        for term, id_ in zip(terms, row[row != 0]):
+            assert encoder.idf_[id_] == pytest.approx(expected[term], rel=1e-6)
+    assert encoder.idf_[0] == 0.0
+    # Without its last document the training matrix holds no out-of-vocabulary id (1).
+    assert NgramEncoder(min_count=1, weigh_ids=True).fit(IDS[:3]).idf_[1] == 0.0
+
+
+@pytest.mark.estimator
+def test_tfidf_pooling_embeds_the_normalised_tfidf_row():
+    """Check pooling='tfidf': the weighted sum of the embedding rows over the L2 norm of the weights,
+    padding left out, and a clear error without the weights."""
+    weights = np.linspace(0.0, 3.0, 20)
+    network = build_ngram(vocab_size=20, n_outputs=2, output_activation="softmax", embedding_dim=4,
+                          pooling="tfidf", id_weights=weights, seed=0)
+    table = network.get_layer("embedding").get_weights()[0]
+    pool = keras.Model(network.input, network.get_layer("tfidf").output)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 0]], dtype=np.int32)
+    expected = np.stack([(weights[row, None] * table[row]).sum(axis=0) / max(np.sqrt((weights[row] ** 2).sum()), 1e-6)
+                         for row in ids])
+    np.testing.assert_allclose(np.asarray(pool(ids)), expected, rtol=1e-5, atol=1e-6)
+    assert not network.get_layer("id_weights").trainable
+    with pytest.raises(ValueError, match="id_weights"):
+        build_ngram(vocab_size=20, n_outputs=2, output_activation="softmax", pooling="tfidf")
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("pooling", ["sqrtn", "mean", "tfidf"])
+def test_wide_part_adds_pooled_per_output_weights_to_the_logits(pooling):
+    """Check wide=True: zero at the start (same output as without it), then logits + the pooled wide rows."""
+    weights = np.linspace(0.0, 3.0, 20)
+    settings = dict(vocab_size=20, n_outputs=3, output_activation="softmax", embedding_dim=4, pooling=pooling,
+                    id_weights=weights, seed=0)
+    plain, wide = build_ngram(**settings), build_ngram(**settings, wide=True)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 0]], dtype=np.int32)
+    np.testing.assert_allclose(np.asarray(wide(ids)), np.asarray(plain(ids)), rtol=1e-6, atol=1e-7)
+    table = np.random.default_rng(0).normal(size=(20, 3)).astype("float32")
+    wide.get_layer("wide").set_weights([table])
+    logits = np.asarray(keras.Model(wide.input, wide.get_layer("output").output)(ids))
+    counts = np.maximum(np.count_nonzero(ids, axis=1), 1)
+    if pooling == "tfidf":
+        pooled = np.stack([(weights[row, None] * table[row]).sum(axis=0) / max(np.sqrt((weights[row] ** 2).sum()), 1e-6)
+                           for row in ids])
+    else:
+        divisor = np.sqrt(counts) if pooling == "sqrtn" else counts
+        pooled = np.stack([table[row[row != 0]].sum(axis=0) for row in ids]) / divisor[:, None]
+    expected = logits + pooled
+    np.testing.assert_allclose(np.asarray(wide(ids)), np.asarray(keras.ops.softmax(expected)), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("corpus", ["binary_corpus", "multilabel_corpus"])
+def test_wide_model_learns_and_survives_save_and_load(tmp_path, corpus, request):
+    """Check that the wide table (n-gram ids x outputs) is trained and that save_model / load_model keep
+    its predictions."""
+    texts, y = request.getfixturevalue(corpus)
+    pipe = make_pipeline(TextTokenizer(max_len=12), NgramClassifier(**{**TINY_NGRAM, "epochs": 5}, wide=True))
+    pipe.fit(texts, y)
+    model = pipe[-1]
+    table = model.model_.get_layer("wide").get_weights()[0]
+    assert table.shape == (model.ngram_encoder_.n_ids_, model.model_.output_shape[-1])
+    assert np.abs(table).max() > 0
+    if corpus == "binary_corpus":
+        assert np.mean(pipe.predict(texts) == np.asarray(y)) > 0.6
+    save_model(pipe, tmp_path / "model")
+    np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),
+                               rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.estimator
 @pytest.mark.parametrize("pooling, corpus", [
     (None, "multilabel_corpus"),
@@ -178,7 +261,7 @@ def test_empty_document_gets_finite_probabilities(binary_corpus):
 
 
 @pytest.mark.estimator
-@pytest.mark.parametrize("pooling", ["mean", "sqrtn"])
+@pytest.mark.parametrize("pooling", ["mean", "sqrtn", "tfidf"])
 def test_save_and_load_round_trip(tmp_path, multiclass_corpus, pooling):
     """Check that the n-gram table and the pooling survive save_model / load_model, predictions the same."""
     texts, y = multiclass_corpus
@@ -196,6 +279,7 @@ def test_save_and_load_round_trip(tmp_path, multiclass_corpus, pooling):
     ({"bucket_by_length": "auto"}, "bucket_by_length"),
     ({"pooling": "max"}, "pooling"),
     ({"learning_rate": "fast"}, "learning_rate"),
+    ({"wide": "yes"}, "wide"),
 ])
 def test_bad_parameters_are_refused(params, message, binary_corpus):
     texts, y = binary_corpus

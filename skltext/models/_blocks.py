@@ -99,8 +99,12 @@ def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropo
 
 
 @accepts_numpy_scalars
-def classification_head(x, *, n_outputs, output_activation, dropout, dense_units, seed=None):
-    """Dropout, an optional hidden dense layer, then the output layer; ``seed`` as in :func:`layer_seeds`."""
+def classification_head(x, *, n_outputs, output_activation, dropout, dense_units, seed=None, extra_logits=None):
+    """Dropout, an optional hidden dense layer, then the output layer; ``seed`` as in :func:`layer_seeds`.
+
+    ``extra_logits``, a tensor of shape (batch, n_outputs), is added to the
+    output layer's logits before the activation.
+    """
     # Seeds are drawn in a fixed order whatever the options, so one part's seed never depends on another's.
     dropout_seed, dense_seed, dense_dropout_seed, output_seed = itertools.islice(layer_seeds(seed), 4)
     if dropout > 0:
@@ -111,5 +115,10 @@ def classification_head(x, *, n_outputs, output_activation, dropout, dense_units
         if dropout > 0:
             x = keras.layers.Dropout(dropout, seed=dense_dropout_seed, name="dense_dropout")(x)
     # float32 under any dtype policy: bfloat16 probabilities would round to 1/256 near 1 and feed the loss.
-    return keras.layers.Dense(n_outputs, activation=output_activation, name="output", dtype="float32",
-                              kernel_initializer=keras.initializers.GlorotUniform(output_seed))(x)
+    output = keras.layers.Dense(n_outputs, activation=output_activation if extra_logits is None else None,
+                                name="output", dtype="float32",
+                                kernel_initializer=keras.initializers.GlorotUniform(output_seed))
+    if extra_logits is None:
+        return output(x)
+    logits = keras.layers.Add(name="logits", dtype="float32")([output(x), extra_logits])
+    return keras.layers.Activation(output_activation, name="probabilities", dtype="float32")(logits)

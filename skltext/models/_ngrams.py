@@ -55,6 +55,9 @@ class NgramEncoder(TransformerMixin, BaseEstimator):
     max_ngrams : int or None, default=None
         Keep at most this many n-grams (the most frequent); None keeps all
         that pass ``min_count``.
+    weigh_ids : bool, default=False
+        Also learn ``idf_``, each id's inverse document frequency in the
+        training documents.
 
     Attributes
     ----------
@@ -64,12 +67,18 @@ class NgramEncoder(TransformerMixin, BaseEstimator):
         For each length from 2 to max_n, the sorted keys of the kept n-grams.
     n_ids_ : int
         Total number of ids (rows of the embedding): word ids, then n-grams.
+    idf_ : ndarray of shape (n_ids_,) of float32
+        With ``weigh_ids``: scikit-learn's smoothed inverse document
+        frequency of every id, ``ln((1 + n) / (1 + df)) + 1`` over the ``n``
+        training documents (``TfidfVectorizer``'s default); 0 for padding
+        and for ids no training document holds.
     """
 
-    def __init__(self, *, ngram_range=(1, 2), min_count=2, max_ngrams=None):
+    def __init__(self, *, ngram_range=(1, 2), min_count=2, max_ngrams=None, weigh_ids=False):
         self.ngram_range = ngram_range
         self.min_count = min_count
         self.max_ngrams = max_ngrams
+        self.weigh_ids = weigh_ids
 
     def fit(self, X, y=None):
         """Count the n-grams of the training documents and keep the frequent ones.
@@ -108,7 +117,20 @@ class NgramEncoder(TransformerMixin, BaseEstimator):
             kept = [(keys[chosen & (lengths == i)], None) for i in range(len(kept))]
         self.ngram_keys_ = [values for values, _ in kept]
         self.n_ids_ = self.n_word_ids_ + sum(len(values) for values in self.ngram_keys_)
+        if self.weigh_ids:
+            self.idf_ = self._inverse_document_frequencies(self.transform(X))
         return self
+
+    def _inverse_document_frequencies(self, ids):
+        ids = np.sort(ids, axis=1)
+        ids[:, 1:][ids[:, 1:] == ids[:, :-1]] = PAD_ID  # each id counts once per document
+        frequencies = np.bincount(ids.ravel(), minlength=self.n_ids_)
+        idf = np.log((1 + len(ids)) / (1 + frequencies)) + 1
+        # Ids no training document holds (out-of-vocabulary, when the vocabulary took every word) weigh
+        # nothing, as TF-IDF drops words it has not seen.
+        idf[frequencies == 0] = 0.0
+        idf[PAD_ID] = 0.0
+        return idf.astype(np.float32)
 
     def transform(self, X):
         """Word ids (if min_n is 1) and the ids of known n-grams, pre-padded.

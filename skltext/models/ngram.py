@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import keras
+import numpy as np
 from keras import ops
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -13,7 +14,7 @@ from ._ngrams import NgramEncoder
 
 __all__ = ["NgramClassifier", "build_ngram"]
 
-POOLINGS = ("mean", "sqrtn")
+POOLINGS = ("mean", "sqrtn", "tfidf")
 
 # fastText's initial spread of the input vectors, as a multiple of 1 / embedding_dim.
 _EMBEDDING_INIT_SCALE = 1.0
@@ -49,6 +50,29 @@ class MaskedSqrtnSum(keras.layers.Layer):
         return total / ops.sqrt(count)
 
 
+@keras.saving.register_keras_serializable(package="skltext")
+class WeightedL2Sum(keras.layers.Layer):
+    """Sum of the embedded ids, each times its weight, divided by the L2 norm of the weights.
+
+    With inverse document frequencies as the weights, this is the embedding
+    of the document's L2-normalised TF-IDF row (an id that occurs twice
+    counts twice). Padding has weight 0; zeros for an empty document.
+    """
+
+    def call(self, embedded, weights):
+        weights = ops.cast(weights, embedded.dtype)
+        norm = ops.sqrt(ops.sum(weights * weights, axis=1))
+        return ops.sum(embedded * weights, axis=1) / ops.maximum(norm, 1e-6)
+
+
+def _pool(pooling, name):
+    """The layer that turns a document's embedded ids into one vector."""
+    if pooling not in POOLINGS:
+        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
+    layer = {"mean": MaskedMean, "sqrtn": MaskedSqrtnSum, "tfidf": WeightedL2Sum}[pooling]
+    return layer(name=name, dtype="float32") if name.startswith("wide") else layer(name=name)
+
+
 def build_ngram(
     *,
     vocab_size,
@@ -58,6 +82,8 @@ def build_ngram(
     pooling="sqrtn",
     dropout=0.0,
     dense_units=None,
+    wide=False,
+    id_weights=None,
     seed=None,
 ):
     """Build an uncompiled bag-of-n-grams network.
@@ -74,11 +100,16 @@ def build_ngram(
         Units of the output layer.
     output_activation : {'sigmoid', 'softmax'}
         Activation of the output layer.
-    embedding_dim, dropout, dense_units
+    embedding_dim, dropout, dense_units, wide
         As in :class:`NgramClassifier`.
-    pooling : {'sqrtn', 'mean'}, default='sqrtn'
+    pooling : {'sqrtn', 'mean', 'tfidf'}, default='sqrtn'
         'sqrtn' divides the sum of the embeddings by the square root of the
-        number of ids; 'mean' averages them.
+        number of ids; 'mean' averages them; 'tfidf' weighs each by its entry
+        of ``id_weights`` and divides by the L2 norm of those weights.
+    id_weights : array-like of shape (vocab_size,), default=None
+        The weight of every id for ``pooling='tfidf'`` (inverse document
+        frequencies), fixed during training; required there, unused
+        otherwise.
     seed : int, default=None
         Fixes every initial weight and dropout mask. None leaves them to Keras.
 
@@ -99,12 +130,27 @@ def build_ngram(
     embedded = keras.layers.Embedding(
         vocab_size, embedding_dim, name="embedding",
         embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=next(seeds)))(inputs)
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
-    pool = MaskedMean(name="mean") if pooling == "mean" else MaskedSqrtnSum(name="sqrtn")
-    x = pool(embedded, inputs)
+    pool = _pool(pooling, pooling)
+    # What the pooling layers weigh the embedded ids with: the ids themselves (non-zero or not), or their
+    # fixed weights.
+    weigh_by = inputs
+    if pooling == "tfidf":
+        if id_weights is None or len(id_weights) != vocab_size:
+            raise ValueError(f"pooling='tfidf' needs id_weights, one per id ({vocab_size}).")
+        weights_layer = keras.layers.Embedding(vocab_size, 1, trainable=False, name="id_weights", dtype="float32")
+        weigh_by = weights_layer(inputs)
+        weights_layer.set_weights([np.asarray(id_weights, dtype="float32").reshape(-1, 1)])
+    x = pool(embedded, weigh_by)
+    wide_logits = None
+    if wide:
+        # One weight per id and output, pooled like the embeddings: a linear model on the bag of n-grams.
+        # Zeros at the start, so the network starts as it would without it.
+        direct = keras.layers.Embedding(vocab_size, n_outputs, name="wide", embeddings_initializer="zeros",
+                                        dtype="float32")(inputs)
+        wide_logits = _pool(pooling, f"wide_{pooling}")(direct, weigh_by)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
-                                  dropout=dropout, dense_units=dense_units, seed=next(seeds))
+                                  dropout=dropout, dense_units=dense_units, seed=next(seeds),
+                                  extra_logits=wide_logits)
     return keras.Model(inputs, outputs, name="ngram_classifier")
 
 
@@ -158,6 +204,14 @@ class NgramClassifier(BaseTextClassifier):
         more step function to compile (JAX). At full width a fold of MR,
         TREC-50 and nps_chat fitted in 12, 13 and 9 s instead of 23, 19
         and 11 s (benchmarks/results/tune_ngram_reading.md).
+    wide : bool, default=False
+        Also give every word and n-gram one weight per output, pooled like
+        the embeddings and added to the output layer's logits: a linear
+        model on the bag of n-grams trained with the network (the 'wide'
+        part of Wide & Deep, Cheng et al., 2016). Each output then has
+        features of its own, not only the ones it shares with the others
+        through the embedding; the table has ``ngram_encoder_.n_ids_`` x
+        outputs weights.
 {shared_parameters}
 
     Dropout 0.5 on the pooled embeddings and a learning rate of 0.002
@@ -211,6 +265,7 @@ class NgramClassifier(BaseTextClassifier):
         "pooling": [StrOptions(set(POOLINGS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "bucket_by_length": ["boolean"],
+        "wide": ["boolean"],
     }
 
     def __init__(
@@ -221,6 +276,7 @@ class NgramClassifier(BaseTextClassifier):
         max_ngrams=None,
         pooling="sqrtn",
         bucket_by_length=False,
+        wide=False,
         embedding_dim=100,
         embeddings=None,
         trainable_embeddings=True,
@@ -261,6 +317,7 @@ class NgramClassifier(BaseTextClassifier):
         self.max_ngrams = max_ngrams
         self.pooling = pooling
         self.bucket_by_length = bucket_by_length
+        self.wide = wide
 
     def _check_params(self):
         super()._check_params()
@@ -282,7 +339,8 @@ class NgramClassifier(BaseTextClassifier):
         # Fitted in _initialize on the training ids, before the network is built from its size.
         low, high = (int(n) for n in self.ngram_range)
         return NgramEncoder(ngram_range=(low, high), min_count=int(self.min_ngram_count),
-                            max_ngrams=None if self.max_ngrams is None else int(self.max_ngrams))
+                            max_ngrams=None if self.max_ngrams is None else int(self.max_ngrams),
+                            weigh_ids=self.pooling == "tfidf")
 
     @property
     def ngram_encoder_(self):
@@ -308,5 +366,6 @@ class NgramClassifier(BaseTextClassifier):
         return build_ngram(
             vocab_size=self.feature_encoder_.n_ids_, n_outputs=meta["n_outputs"],
             output_activation=meta["output_activation"], embedding_dim=int(meta["embedding_dim"]),
-            pooling=self.pooling, dropout=self.dropout, dense_units=self.dense_units, seed=meta["seed"],
+            pooling=self.pooling, dropout=self.dropout, dense_units=self.dense_units, wide=bool(self.wide),
+            id_weights=getattr(self.feature_encoder_, "idf_", None), seed=meta["seed"],
         )
