@@ -185,16 +185,22 @@ class NgramClassifier(BaseTextClassifier):
     max_ngrams : int or None, default=None
         Keep at most this many n-grams of two or more words, the most
         frequent; None keeps all that pass ``min_ngram_count``.
-    pooling : {'sqrtn', 'mean'}, default='sqrtn'
+    pooling : {'sqrtn', 'mean', 'tfidf'}, default='sqrtn'
         How a document's embeddings become one vector: 'sqrtn' divides
         their sum by the square root of their number, the scaling of an
         L2-normalised TF-IDF row, so a word weighs more in a short document
         than in a long one, but less steeply than in the mean; 'mean'
-        averages them (fastText). 'sqrtn' was above 'mean' on one fold of
-        MR, Subj, TREC-50, debtags and debian_sections, level on nps_chat
-        and 0.3 points below on TREC-6
-        (benchmarks/results/tune_ngram_pooling.md), and trains in fewer
-        epochs.
+        averages them (fastText); 'tfidf' weighs each by its inverse
+        document frequency in the training documents (fixed, as
+        ``TfidfVectorizer`` computes it) and divides by the L2 norm of those
+        weights, so the pooled vector is the embedding of the document's
+        TF-IDF row. 'sqrtn' was above 'mean' on one fold of MR, Subj,
+        TREC-50, debtags and debian_sections, level on nps_chat and 0.3
+        points below on TREC-6 (benchmarks/results/tune_ngram_pooling.md),
+        and trains in fewer epochs. 'tfidf' against 'sqrtn' on the quality
+        benchmark's folds: macro-F1 -0.2 on MR, -0.6 on TREC-50, +0.2 on
+        nps_chat, -1.4 on a fold of debtags
+        (benchmarks/results/tune_ngram_options.md).
     bucket_by_length : bool, default=False
         Train and predict on batches of documents of similar length, each
         read from its first id, as :class:`CNNClassifier` can. The pooling
@@ -211,7 +217,11 @@ class NgramClassifier(BaseTextClassifier):
         part of Wide & Deep, Cheng et al., 2016). Each output then has
         features of its own, not only the ones it shares with the others
         through the embedding; the table has ``ngram_encoder_.n_ids_`` x
-        outputs weights.
+        outputs weights, which makes each epoch slower. On a fold of debtags
+        (208 tags) it raised macro PR-AUC from 40.7 to 41.5 in 353 s instead
+        of 107 s (benchmarks/results/tune_multilabel_defaults.md); on the
+        single-label corpora it changed macro-F1 by -1.2 (TREC-50) to 0.0
+        (benchmarks/results/tune_ngram_options.md), hence off by default.
 {shared_parameters}
 
     Dropout 0.5 on the pooled embeddings and a learning rate of 0.002
