@@ -373,11 +373,12 @@ def run_scale(args):
 def run_latency(args):
     from sklearn.pipeline import Pipeline
 
-    from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+    from skltext import CNNClassifier, LSTMClassifier, NgramClassifier, TextTokenizer
 
     texts, labels = make_corpus(args.latency_docs)
     rows = []
-    for model_name, estimator_class in (("lstm", LSTMClassifier), ("cnn", CNNClassifier)):
+    for model_name, estimator_class in (("lstm", LSTMClassifier), ("cnn", CNNClassifier),
+                                        ("ngram", NgramClassifier)):
         params, missing = supported(estimator_class, LATENCY_PARAMS)
         pipe = Pipeline([("tokenizer", TextTokenizer()), ("model", estimator_class(**params))]).fit(texts, labels)
         for i in range(LATENCY_WARMUP):
