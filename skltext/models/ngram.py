@@ -65,12 +65,12 @@ class WeightedL2Sum(keras.layers.Layer):
         return ops.sum(embedded * weights, axis=1) / ops.maximum(norm, 1e-6)
 
 
-def _pool(pooling, name):
-    """The layer that turns a document's embedded ids into one vector."""
+def _pool(pooling, name, dtype=None):
+    """The layer that turns a document's embedded ids into one vector (``dtype``: None for the policy's)."""
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
     layer = {"mean": MaskedMean, "sqrtn": MaskedSqrtnSum, "tfidf": WeightedL2Sum}[pooling]
-    return layer(name=name, dtype="float32") if name.startswith("wide") else layer(name=name)
+    return layer(name=name, dtype=dtype)
 
 
 def build_ngram(
@@ -147,7 +147,7 @@ def build_ngram(
         # Zeros at the start, so the network starts as it would without it.
         direct = keras.layers.Embedding(vocab_size, n_outputs, name="wide", embeddings_initializer="zeros",
                                         dtype="float32")(inputs)
-        wide_logits = _pool(pooling, f"wide_{pooling}")(direct, weigh_by)
+        wide_logits = _pool(pooling, f"wide_{pooling}", dtype="float32")(direct, weigh_by)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
                                   dropout=dropout, dense_units=dense_units, seed=next(seeds),
                                   extra_logits=wide_logits)
