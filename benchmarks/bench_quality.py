@@ -272,7 +272,9 @@ def main():
             "DeepLinearClassifier rows of debian_sections ran two folds at a time in two processes "
             "(--folds), and those of debtags beside two other benchmark processes, so their fit seconds "
             "carry that load too. On debtags the one-vs-rest logistic regressions use liblinear "
-            "(results/tune_multilabel_solver.md).",
+            "(results/tune_multilabel_solver.md). The CNN + word2vec rows (vectors trained on each training "
+            "fold, `train_word_vectors(vector_size=128)`, then fine-tuned) ran partly beside the test suite; "
+            "they are not run on debian_sections and debtags, where the CNN alone takes 570 s or more a fold.",
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
         ],
