@@ -92,6 +92,11 @@ def load(folder, corpus):
     return texts, y, groups, folds
 
 
+def fold_seed(corpus, fold):
+    """TREC: the seed is the fold's number (one split, five seeds); elsewhere one seed, the folds differ."""
+    return fold if corpus in ("trec6", "trec50") else 0
+
+
 def threshold_holdout(seed):
     """The grouped 20% of a debtags training fold that per-tag thresholds are chosen on."""
     return GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
@@ -250,8 +255,7 @@ def main():
                 for fold, (train, test) in enumerate(folds):
                     if fold in done or (wanted_folds is not None and fold not in wanted_folds):
                         continue
-                    # TREC: the seed is the fold's number; elsewhere one seed, the folds differ.
-                    seed = fold if corpus in ("trec6", "trec50") else 0
+                    seed = fold_seed(corpus, fold)
                     row = run_fold(name, corpus, texts, y, groups, train, test, seed)
                     row.update(fold=fold, commit=commit)
                     rows = _save_row(row)

@@ -24,10 +24,10 @@ import json
 import numpy as np
 
 from _common import RESULTS, data_dir, write_table
-from bench_quality import CORPORA, load, run_fold
+from bench_quality import CORPORA, fold_seed, load, run_fold
 
 RAW = RESULTS / "tune_ngram_options.json"
-OPTIONS = {"wide": {"wide": True}, "tfidf": {"pooling": "tfidf"}, "tfidf+wide": {"pooling": "tfidf", "wide": True}}
+OPTIONS = {"wide": {"wide": True}, "tfidf": {"pooling": "tfidf"}}
 SETTINGS = {**OPTIONS, "defaults": {}}
 
 
@@ -54,8 +54,8 @@ def main():
                         parser.error(f"unknown option {setting!r}; known: {', '.join(OPTIONS)}")
                     if (corpus, fold, setting) in done:
                         continue
-                    seed = fold if corpus in ("trec6", "trec50") else 0
-                    row = run_fold("ngram", corpus, texts, y, groups, train, test, seed, params=SETTINGS[setting])
+                    row = run_fold("ngram", corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
+                                   params=SETTINGS[setting])
                     row.update(fold=fold, setting=setting)
                     rows.append(row)
                     done.add((corpus, fold, setting))

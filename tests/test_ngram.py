@@ -143,6 +143,12 @@ def test_encoder_inverse_document_frequencies_match_tfidf_vectorizer():
     assert NgramEncoder(min_count=1, weigh_ids=True).fit(IDS[:3]).idf_[1] == 0.0
 
 
+def _tfidf_pooled(table, weights, ids):
+    """Each row's embedding rows weighed by ``weights``, summed and divided by the L2 norm of the weights."""
+    return np.stack([(weights[row, None] * table[row]).sum(axis=0) / max(np.sqrt((weights[row] ** 2).sum()), 1e-6)
+                     for row in ids])
+
+
 @pytest.mark.estimator
 def test_tfidf_pooling_embeds_the_normalised_tfidf_row():
     """Check pooling='tfidf': the weighted sum of the embedding rows over the L2 norm of the weights,
@@ -153,8 +159,7 @@ def test_tfidf_pooling_embeds_the_normalised_tfidf_row():
     table = network.get_layer("embedding").get_weights()[0]
     pool = keras.Model(network.input, network.get_layer("tfidf").output)
     ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 0]], dtype=np.int32)
-    expected = np.stack([(weights[row, None] * table[row]).sum(axis=0) / max(np.sqrt((weights[row] ** 2).sum()), 1e-6)
-                         for row in ids])
+    expected = _tfidf_pooled(table, weights, ids)
     np.testing.assert_allclose(np.asarray(pool(ids)), expected, rtol=1e-5, atol=1e-6)
     assert not network.get_layer("id_weights").trainable
     with pytest.raises(ValueError, match="id_weights"):
@@ -176,8 +181,7 @@ def test_wide_part_adds_pooled_per_output_weights_to_the_logits(pooling):
     logits = np.asarray(keras.Model(wide.input, wide.get_layer("output").output)(ids))
     counts = np.maximum(np.count_nonzero(ids, axis=1), 1)
     if pooling == "tfidf":
-        pooled = np.stack([(weights[row, None] * table[row]).sum(axis=0) / max(np.sqrt((weights[row] ** 2).sum()), 1e-6)
-                           for row in ids])
+        pooled = _tfidf_pooled(table, weights, ids)
     else:
         divisor = np.sqrt(counts) if pooling == "sqrtn" else counts
         pooled = np.stack([table[row[row != 0]].sum(axis=0) for row in ids]) / divisor[:, None]
