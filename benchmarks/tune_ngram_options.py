@@ -6,6 +6,10 @@
 - ``pooling='tfidf'`` weighs each embedded id by its inverse document
   frequency and divides by the L2 norm of the weights: the embedding of the
   document's TF-IDF row, the features TF-IDF + LinearSVC sees.
+- ``embedding_dim=200``: twice the default width of the embeddings.
+- ``ngram_range=(1, 3)``: word triples beside words and pairs.
+- ``batch_size=128``: twice the documents per step below 10,000 training
+  documents, half the steps per epoch.
 
 Each option and the defaults run side by side on the same folds with the
 quality benchmark's protocol (its folds, seeds and, on debtags, per-tag
@@ -27,7 +31,8 @@ from _common import RESULTS, data_dir, write_table
 from bench_quality import CORPORA, fold_seed, load, run_fold
 
 RAW = RESULTS / "tune_ngram_options.json"
-OPTIONS = {"wide": {"wide": True}, "tfidf": {"pooling": "tfidf"}}
+OPTIONS = {"wide": {"wide": True}, "tfidf": {"pooling": "tfidf"}, "dim200": {"embedding_dim": 200},
+           "trigrams": {"ngram_range": (1, 3)}, "batch128": {"batch_size": 128}}
 SETTINGS = {**OPTIONS, "defaults": {}}
 
 
