@@ -69,6 +69,32 @@ def test_interrupt_after_finished_epochs_keeps_the_best_weights(ids_and_labels):
     np.testing.assert_allclose(interrupted.predict_proba(ids), reference.predict_proba(ids), rtol=1e-5)
 
 
+class _InterruptSecondTraining(keras.callbacks.Callback):
+    """Raise KeyboardInterrupt in the first epoch of the second ``keras.Model.fit`` call (refit's)."""
+
+    trainings = 0
+
+    def on_train_begin(self, logs=None):
+        self.trainings += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.trainings == 2:
+            raise KeyboardInterrupt
+
+
+def test_interrupted_refit_keeps_the_network_early_stopping_chose(ids_and_labels):
+    """Check that Ctrl-C while refit=True trains on all rows leaves the hold-out run's network, warns
+    and re-raises."""
+    ids, y = ids_and_labels
+    interrupted = tiny(LSTMClassifier, epochs=3, refit=True, callbacks=[_InterruptSecondTraining()])
+    with pytest.warns(TrainingInterruptedWarning, match="refit=True.*keeps the network early stopping chose"):
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.fit(ids, y)
+    reference = tiny(LSTMClassifier, epochs=3).fit(ids, y)
+    assert interrupted.history_ == reference.history_ and not interrupted.refitted_
+    np.testing.assert_allclose(interrupted.predict_proba(ids), reference.predict_proba(ids), rtol=1e-5)
+
+
 @pytest.mark.parametrize(
     "params",
     [{"callbacks": [_InterruptAt(0)]}, {"callbacks": [_InterruptAt(2)], "early_stopping": False}],

@@ -209,6 +209,69 @@ def test_early_stopping_restores_best_epoch(multiclass_corpus):
     assert any(not np.array_equal(a, b) for a, b in zip(best, last))
 
 
+class _StepsPerTraining(keras.callbacks.Callback):
+    """Gradient steps of each epoch, one list per ``keras.Model.fit`` call."""
+
+    def on_train_begin(self, logs=None):
+        self.trainings = getattr(self, "trainings", []) + [[]]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.trainings[-1].append(0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.trainings[-1][-1] += 1
+
+
+def test_refit_trains_again_on_every_row_for_the_chosen_epochs(multiclass_corpus):
+    """Check that refit=True trains a fresh network on all rows, hold-out included, for best_epoch_ epochs,
+    after the run with the hold-out, whose history stays in history_."""
+    texts, y = multiclass_corpus
+    steps = _StepsPerTraining()
+    model = tiny(CNNClassifier, epochs=40, patience=2, learning_rate=0.1, batch_size=8, bucket_by_length=False,
+                 refit=True, callbacks=[steps])
+    make_pipeline(TextTokenizer(max_len=12), model).fit(texts, y)
+    assert model.refitted_
+    chosen, refit = steps.trainings
+    assert len(chosen) == model.n_iter_ == len(model.history_["val_loss"]) == model.best_epoch_ + 2
+    assert len(refit) == model.best_epoch_
+    # Batches of 8: the refit's epochs see every row, the first training's all but the hold-out's tenth.
+    assert set(refit) == {-(-len(y) // 8)} and set(chosen) == {-(-(len(y) - len(y) // 10) // 8)}
+    reference = tiny(CNNClassifier, epochs=40, patience=2, learning_rate=0.1, batch_size=8,
+                     bucket_by_length=False)
+    pipeline = make_pipeline(TextTokenizer(max_len=12), reference).fit(texts, y)
+    assert not reference.refitted_ and reference.history_ == model.history_
+    ids = pipeline[:-1].transform(texts)
+    assert not np.allclose(model.predict_proba(ids), reference.predict_proba(ids))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"early_stopping": False}, {"validation_fraction": 0.001}],
+    ids=["no early stopping", "no hold-out"],
+)
+def test_refit_needs_a_hold_out(params, binary_corpus):
+    """Check that refit changes nothing where no hold-out chose the epoch."""
+    texts, y = binary_corpus
+    steps = _StepsPerTraining()
+    model = tiny(LSTMClassifier, epochs=2, refit=True, callbacks=[steps], **params)
+    make_pipeline(TextTokenizer(max_len=12), model).fit(texts, y)
+    assert not model.refitted_ and len(steps.trainings) == 1 and model.n_iter_ == 2
+
+
+def test_refit_leaves_a_warm_started_network_alone(binary_corpus):
+    """Check that a warm-start fit that continues the network does not replace it with a fresh one."""
+    texts, y = binary_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    steps = _StepsPerTraining()
+    model = tiny(LSTMClassifier, epochs=2, patience=5, refit=True, warm_start=True, callbacks=[steps])
+    model.fit(ids, y)
+    assert model.refitted_ and len(steps.trainings) == 2
+    network = model.model_
+    model.fit(ids, y)
+    assert not model.refitted_ and model.model_ is network and len(steps.trainings) == 3
+    assert model.n_iter_ == 4
+
+
 def test_without_early_stopping_all_epochs_run(binary_corpus):
     """Check early_stopping=False trains on everything for `epochs` epochs."""
     texts, y = binary_corpus

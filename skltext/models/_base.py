@@ -62,7 +62,7 @@ from ._params import ROUTING_PREFIXES, check_routed_params, make_optimizer, reso
 from ._precision import check_dtype_policy, dtype_policy_scope
 from ._token_input import validate_token_input
 from ._tracing import expect_tracing
-from ._training import auto_batch_size, train_network
+from ._training import auto_batch_size, refit_network, train_network
 
 __all__ = ["BaseTextClassifier", "auto_batch_size"]
 
@@ -109,6 +109,7 @@ class BaseTextClassifier(KerasClassifier):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "scoring": [str, callable],
+        "refit": ["boolean"],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -137,6 +138,7 @@ class BaseTextClassifier(KerasClassifier):
         validation_fraction,
         patience,
         scoring="loss",
+        refit=False,
         callbacks,
         warm_start,
         random_state,
@@ -162,6 +164,7 @@ class BaseTextClassifier(KerasClassifier):
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.scoring = scoring
+        self.refit = refit
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.random_state = random_state
@@ -261,7 +264,8 @@ class BaseTextClassifier(KerasClassifier):
 
     def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Replaces scikeras' version to describe the target once and pass it on to training.
-        if (self.warm_start or warm_start) and self.initialized_:
+        continues = (self.warm_start or warm_start) and self.initialized_
+        if continues:
             X, y = self._validate_data(X, y)
             target = TargetDescription(y, self.target_type_, classes=self.classes_)
         else:
@@ -275,7 +279,7 @@ class BaseTextClassifier(KerasClassifier):
                 target = target.take(np.asarray(given, dtype=float) != 0)
         self._fit_keras_model(self.feature_encoder_.transform(X), self.target_encoder_.transform(y),
                               sample_weight=sample_weight, warm_start=warm_start, epochs=epochs,
-                              initial_epoch=initial_epoch, target=target, **kwargs)
+                              initial_epoch=initial_epoch, target=target, may_refit=not continues, **kwargs)
 
     def _initialize(self, X, y=None):
         # Replaces scikeras' version, which seeds through TensorFlow only; _prepare_fit()
@@ -364,10 +368,16 @@ class BaseTextClassifier(KerasClassifier):
                 raise ValueError(f"y is {target_type}, but {name} was fitted on a {self.target_type_} target.")
         return X, y
 
-    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, *, target, **kwargs):
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, *, target,
+                         may_refit=False, **kwargs):
         # Replaces scikeras' version to add the stratified hold-out and early stopping (see _training).
-        train_network(self, X, y, target, sample_weight, warm_start=warm_start, epochs=epochs,
-                      initial_epoch=initial_epoch, **kwargs)
+        held_out = train_network(self, X, y, target, sample_weight, warm_start=warm_start, epochs=epochs,
+                                 initial_epoch=initial_epoch, **kwargs)
+        # A warm start continues the network it has, so only a freshly built one is refitted.
+        self.refitted_ = False
+        if self.refit and held_out and may_refit:
+            refit_network(self, X, y, target, sample_weight, epochs=self.best_epoch_, **kwargs)
+            self.refitted_ = True
 
     def _choose_reading_mode(self, X):
         """Set the fitted attributes that say how the training ids ``X`` are read."""

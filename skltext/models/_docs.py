@@ -134,8 +134,20 @@ default='auto'
         epochs run. Scorers that need every class or label present in the
         hold-out (ROC AUC) can fail on small data; a larger
         ``validation_fraction`` helps.
+    refit : bool, default={refit}
+        After early stopping has chosen the epoch on the hold-out, train a
+        fresh network, from the same initial weights, on all the rows given
+        to ``fit`` (the hold-out included) for ``best_epoch_`` epochs, and
+        predict with it, as ``GridSearchCV(refit=True)`` refits the chosen
+        settings on all the data: the network also learns from the
+        ``validation_fraction`` early stopping held out, and the fit takes
+        that many epochs longer.
+        No effect without early stopping, when the data is too small to hold
+        any out, or on a ``warm_start`` fit that continues an earlier
+        network.{refit_note}
     callbacks : list of keras.callbacks.Callback, default=None
-        Extra Keras callbacks for training.
+        Extra Keras callbacks for training (given to both trainings when
+        ``refit`` applies).
     warm_start : bool, default=False
         Keep training the existing network on a new ``fit`` instead of
         building a fresh one.
@@ -196,7 +208,17 @@ SHARED_ATTRIBUTES_DOC = """\
         Epochs run.
     best_epoch_ : int
         Epoch (from 1) whose weights were kept: the lowest validation loss,
-        or highest ``scoring`` score, when early stopping ran, else the last."""
+        or highest ``scoring`` score, when early stopping ran, else the last.
+        With ``refitted_``, the number of epochs the final network trained on
+        all the rows.
+    refitted_ : bool
+        Whether the final network was trained again on all the rows
+        (``refit``); ``history_`` and ``n_iter_`` describe the training with
+        the hold-out that chose the epoch."""
+
+
+_REFIT_OFF = ("\n        Off by default for this model: measured so far only on\n"
+              "        :class:`NgramClassifier`, and here the extra epochs cost most.")
 
 
 def fill_shared_doc(**defaults):
@@ -207,9 +229,11 @@ def fill_shared_doc(**defaults):
     **defaults : dict
         The defaults the shared parameter section leaves open
         (``embedding_dim``, ``dropout``, ``learning_rate``, ``epochs``, ``patience``,
-        ``class_weight``; ``scoring`` is 'loss' unless given; ``learning_rate_type``
+        ``class_weight``; ``scoring`` is 'loss' and ``refit`` False unless given, ``refit_note``
+        adds the model's measurements to ``refit``'s description; ``learning_rate_type``
         and ``learning_rate_auto`` describe a learning rate that can be 'auto').
     """
     return insert_doc_sections(shared_parameters=SHARED_PARAMETERS_DOC.format(
-        **{"scoring": "loss", "learning_rate_type": "float", "learning_rate_auto": "", **defaults}),
+        **{"scoring": "loss", "refit": False, "refit_note": _REFIT_OFF, "learning_rate_type": "float",
+           "learning_rate_auto": "", **defaults}),
                                shared_attributes=SHARED_ATTRIBUTES_DOC)

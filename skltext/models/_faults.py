@@ -67,7 +67,7 @@ def _non_finite_message(name, epoch, key, value):
     )
 
 
-def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, record_history):
+def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=None, record_history):
     """Call ``estimator.model_.fit(**fit_kwargs)`` and leave the estimator in a defined state.
 
     Parameters
@@ -80,6 +80,9 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, record_history):
     early_stopping : keras.callbacks.EarlyStopping, default=None
         The early-stopping callback among ``callbacks``, whose best weights are
         restored when training is interrupted.
+    fallback_model : keras.Model, default=None
+        A trained network to keep as ``model_`` when training is interrupted
+        (the one early stopping chose, while ``refit`` trains another).
     record_history : callable
         Called with the per-epoch history (dict of lists of float) of the
         finished epochs, before an interruption is re-raised.
@@ -101,6 +104,14 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, record_history):
     try:
         estimator.model_.fit(**fit_kwargs)
     except KeyboardInterrupt:
+        if fallback_model is not None:
+            estimator.model_ = fallback_model
+            warnings.warn(
+                f"Training of {name} on all the rows (refit=True) was interrupted; the estimator keeps the "
+                f"network early stopping chose (best_epoch_={estimator.best_epoch_}), trained without the "
+                "hold-out.", TrainingInterruptedWarning, stacklevel=2,
+            )
+            raise
         best_weights = getattr(early_stopping, "best_weights", None)
         finished = len(monitor.history.get("loss", []))
         if monitor.non_finite is None and best_weights is not None and finished:

@@ -17,7 +17,7 @@ from ._faults import guarded_fit
 from ._length_buckets import LengthBuckets
 from ._validation_split import stratified_holdout
 
-__all__ = ["auto_batch_size", "class_weight_per_row", "train_network"]
+__all__ = ["auto_batch_size", "class_weight_per_row", "refit_network", "train_network"]
 
 # batch_size='auto': (training rows below, batch size). Small data keeps many updates per
 # epoch; on large data bigger batches use the CPU better (see benchmarks/results/speed.md).
@@ -125,6 +125,12 @@ def train_network(estimator, X, y, target, sample_weight, *, warm_start, epochs,
     epochs, initial_epoch : int
     **kwargs
         Further arguments for ``keras.Model.fit``.
+
+    Returns
+    -------
+    held_out : bool
+        Whether early stopping chose the epoch on a hold-out (False without
+        early stopping, or when the data was too small to hold any out).
     """
     sample_weight = _weighted(estimator, target, sample_weight)
     estimator.batch_size_ = auto_batch_size(len(X)) if estimator.batch_size == "auto" else estimator.batch_size
@@ -146,6 +152,37 @@ def train_network(estimator, X, y, target, sample_weight, *, warm_start, epochs,
                                 initial_epoch=initial_epoch, callbacks=callbacks, **fit_args),
                 early_stopping=early_stopping,
                 record_history=lambda history: record_history(estimator, history, warm_start))
+    return validation_data is not None
+
+
+def refit_network(estimator, X, y, target, sample_weight, *, epochs, **kwargs):
+    """Train a fresh network on every row, the hold-out included, for the epochs early stopping chose.
+
+    The fresh network starts from the same initial weights as the one early
+    stopping watched (the layer seeds come from ``random_state``). If this
+    training is interrupted, the estimator keeps that network.
+
+    Parameters
+    ----------
+    estimator : BaseTextClassifier
+        The estimator whose ``model_`` early stopping has just chosen.
+    X, y, target, sample_weight
+        All the rows given to ``fit``, as for :func:`train_network`.
+    epochs : int
+        Epochs to train: ``best_epoch_`` of the run with the hold-out.
+    **kwargs
+        Further arguments for ``keras.Model.fit``.
+    """
+    chosen = estimator.model_
+    estimator.model_ = estimator._build_keras_model()
+    estimator._ensure_compiled_model()
+    sample_weight = _weighted(estimator, target, sample_weight)
+    fit_args = {key: value for key, value in estimator._routed("fit").items() if key != "callbacks"}
+    fit_args = {"verbose": estimator.verbose, **fit_args, **kwargs}
+    data, _ = _feed(estimator, X, y, target, sample_weight, None)
+    fit_args.setdefault("shuffle", False)
+    guarded_fit(estimator, dict(**data, epochs=epochs, callbacks=list(estimator._fit_callbacks), **fit_args),
+                fallback_model=chosen, record_history=lambda history: None)
 
 
 def record_history(estimator, history, warm_start):

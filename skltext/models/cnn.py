@@ -210,6 +210,7 @@ class CNNClassifier(BaseTextClassifier):
         validation_fraction=0.1,
         patience=5,
         scoring="loss",
+        refit=False,
         callbacks=None,
         warm_start=False,
         random_state=None,
@@ -224,7 +225,7 @@ class CNNClassifier(BaseTextClassifier):
             class_weight=class_weight, class_weight_mu=class_weight_mu,
             balanced_batches=balanced_batches, batch_size=batch_size, epochs=epochs,
             early_stopping=early_stopping, validation_fraction=validation_fraction,
-            patience=patience, scoring=scoring, callbacks=callbacks, warm_start=warm_start,
+            patience=patience, scoring=scoring, refit=refit, callbacks=callbacks, warm_start=warm_start,
             random_state=random_state, verbose=verbose, dtype_policy=dtype_policy, **routed_params,
         )
         self.filters = filters
