@@ -188,6 +188,19 @@ def _save_row(row):
     return rows
 
 
+# NgramClassifier trains with refit=True from this commit on (also inside DeepLinearClassifier).
+REFIT_DEFAULT_COMMIT = "f1d4bd8"
+
+
+def _predates(commit, later):
+    """Whether ``commit`` is not ``later`` or a descendant of it (True for an unknown commit)."""
+    try:
+        return subprocess.run(["git", "merge-base", "--is-ancestor", later, commit],
+                              capture_output=True).returncode != 0
+    except OSError:
+        return True
+
+
 def _commit():
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -217,6 +230,18 @@ def table(rows, folds_per_corpus):
                         f"{np.mean([r['fit_seconds'] for r in mine]):.1f}",
                         f"{np.mean(epochs):.1f}" if epochs else "", done])
     return out
+
+
+def _refit_note(rows):
+    """A note naming the n-gram rows that ran before refit=True became NgramClassifier's default."""
+    commits = {r.get("commit", "unknown") for r in rows if r["model"] in ("ngram", "ngram+tfidf")}
+    before = {commit for commit in commits if _predates(commit, REFIT_DEFAULT_COMMIT)}
+    older = sorted({(r["corpus"], r["model"]) for r in rows if r["model"] in ("ngram", "ngram+tfidf")
+                    and r.get("commit", "unknown") in before}, key=lambda key: list(CORPORA).index(key[0]))
+    if not older:
+        return []
+    return [f"Run before NgramClassifier's refit=True default (commit {REFIT_DEFAULT_COMMIT}), so with "
+            "refit=False: " + "; ".join(f"{corpus} {TITLES[model]}" for corpus, model in older) + "."]
 
 
 def main():
@@ -281,6 +306,7 @@ def main():
             "they are not run on debian_sections and debtags, where the CNN alone takes 570 s or more a fold.",
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
+            *_refit_note(rows),
         ],
     )
 
