@@ -1,6 +1,7 @@
 """Faults during training and use: non-finite losses, interruptions, refits and threads."""
 
 import pickle
+import signal
 from concurrent.futures import ThreadPoolExecutor
 
 import keras
@@ -67,6 +68,51 @@ def test_interrupt_after_finished_epochs_keeps_the_best_weights(ids_and_labels):
     assert interrupted.history_ == reference.history_
     assert interrupted.n_iter_ == 2 and interrupted.best_epoch_ == reference.best_epoch_
     np.testing.assert_allclose(interrupted.predict_proba(ids), reference.predict_proba(ids), rtol=1e-5)
+
+
+class _CtrlCSwallowedAt(keras.callbacks.Callback):
+    """Press Ctrl-C when epoch ``epoch`` (from 0) begins and swallow its KeyboardInterrupt, as TensorFlow's C++
+    fast path does when the key lands in one of its calls back into Python."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            try:
+                signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
+            except KeyboardInterrupt:
+                pass
+
+
+@pytest.fixture
+def python_sigint_handler():
+    """Python's own SIGINT handler, as in a user's program (a test worker process may ignore SIGINT)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_the_backend_swallowed_still_stops_training(ids_and_labels, python_sigint_handler):
+    """Check that a KeyboardInterrupt lost inside a backend call is raised again before the next epoch ends."""
+    ids, y = ids_and_labels
+    interrupted = tiny(LSTMClassifier, epochs=5, callbacks=[_CtrlCSwallowedAt(2)])
+    with pytest.warns(TrainingInterruptedWarning, match="after 2 finished epoch"):
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.fit(ids, y)
+    assert interrupted.n_iter_ == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # Nothing of the press is left over for the next fit.
+    assert tiny(LSTMClassifier, epochs=2).fit(ids, y).n_iter_ == 2
+
+
+def test_sigint_handler_is_left_alone_outside_the_main_thread(ids_and_labels, python_sigint_handler):
+    """Check that a fit in a worker thread trains without touching the SIGINT handler (only the main thread may)."""
+    ids, y = ids_and_labels
+    with ThreadPoolExecutor(1) as pool:
+        fitted = pool.submit(tiny(LSTMClassifier, epochs=2).fit, ids, y).result()
+    assert fitted.n_iter_ == 2 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 class _InterruptSecondTraining(keras.callbacks.Callback):

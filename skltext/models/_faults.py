@@ -15,6 +15,7 @@ import weakref
 import keras
 
 from ..exceptions import NonFiniteLossError, TrainingInterruptedWarning
+from ._interrupts import RaiseSwallowedInterrupt, noting_ctrl_c
 from ._tracing import expect_tracing
 
 __all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit",
@@ -75,8 +76,9 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
     estimator : BaseTextClassifier
         The estimator whose ``model_`` is trained.
     fit_kwargs : dict
-        Arguments of ``keras.Model.fit``; a monitoring callback is appended to
-        its ``callbacks``.
+        Arguments of ``keras.Model.fit``; callbacks that monitor the epochs
+        and raise a Ctrl-C the backend swallowed are appended to its
+        ``callbacks``.
     early_stopping : keras.callbacks.EarlyStopping, default=None
         The early-stopping callback among ``callbacks``, whose best weights are
         restored when training is interrupted.
@@ -100,9 +102,11 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
     """
     name = type(estimator).__name__
     monitor = _EpochMonitor()
-    fit_kwargs = {**fit_kwargs, "callbacks": [*(fit_kwargs.get("callbacks") or []), monitor]}
     try:
-        estimator.model_.fit(**fit_kwargs)
+        with noting_ctrl_c() as ctrl_c:
+            # After the monitor, so that an epoch that finished is recorded before a late interrupt.
+            callbacks = [*(fit_kwargs.get("callbacks") or []), monitor, RaiseSwallowedInterrupt(ctrl_c)]
+            estimator.model_.fit(**{**fit_kwargs, "callbacks": callbacks})
     except KeyboardInterrupt:
         if fallback_model is not None:
             estimator.model_ = fallback_model

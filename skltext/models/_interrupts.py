@@ -1,0 +1,76 @@
+"""Ctrl-C that the backend swallowed, raised again at the next batch.
+
+TensorFlow's eager fast path calls back into Python (``len()`` of a tensor
+shape while it makes a data iterator, for one) and clears whatever error that
+call raised. When Ctrl-C lands there, the ``KeyboardInterrupt`` that Python's
+SIGINT handler raises is lost and training goes on for as many epochs as are
+left. While a network trains, :func:`noting_ctrl_c` wraps the SIGINT handler so
+that it also notes the key press, and :class:`RaiseSwallowedInterrupt` raises
+the interrupt again at the next batch or epoch boundary if it never arrived.
+"""
+
+import contextlib
+import signal
+import threading
+
+import keras
+
+__all__ = ["RaiseSwallowedInterrupt", "noting_ctrl_c"]
+
+
+class _CtrlC:
+    """Whether Ctrl-C was pressed and its ``KeyboardInterrupt`` has not reached the fit yet."""
+
+    pressed = False
+
+
+class RaiseSwallowedInterrupt(keras.callbacks.Callback):
+    """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed but its interrupt was swallowed.
+
+    Parameters
+    ----------
+    ctrl_c : _CtrlC
+        What the wrapped SIGINT handler records.
+    """
+
+    # Reads no logs, so Keras may keep dispatching batches asynchronously.
+    async_safe = True
+
+    def __init__(self, ctrl_c):
+        super().__init__()
+        self.ctrl_c = ctrl_c
+
+    def _raise_if_pressed(self, *args, **kwargs):
+        if self.ctrl_c.pressed:
+            self.ctrl_c.pressed = False
+            raise KeyboardInterrupt
+
+    on_epoch_begin = on_epoch_end = on_train_batch_end = on_test_batch_end = _raise_if_pressed
+
+
+@contextlib.contextmanager
+def noting_ctrl_c():
+    """Wrap the SIGINT handler for the duration of a fit; yield what it records.
+
+    Nothing is wrapped outside the main thread (Python runs signal handlers
+    only there) or when SIGINT is ignored or handled outside Python.
+    """
+    ctrl_c = _CtrlC()
+    if threading.current_thread() is not threading.main_thread():
+        yield ctrl_c
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous):
+        yield ctrl_c
+        return
+
+    def note_then_handle(signum, frame):
+        ctrl_c.pressed = True
+        return previous(signum, frame)
+
+    signal.signal(signal.SIGINT, note_then_handle)
+    try:
+        yield ctrl_c
+    finally:
+        if signal.getsignal(signal.SIGINT) is note_then_handle:
+            signal.signal(signal.SIGINT, previous)
