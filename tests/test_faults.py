@@ -70,9 +70,18 @@ def test_interrupt_after_finished_epochs_keeps_the_best_weights(ids_and_labels):
     np.testing.assert_allclose(interrupted.predict_proba(ids), reference.predict_proba(ids), rtol=1e-5)
 
 
+def _press_ctrl_c_and_swallow_it():
+    """Run the SIGINT handler as a key press would, and swallow its KeyboardInterrupt, as TensorFlow's C++ fast
+    path does when the key lands in one of its calls back into Python."""
+    try:
+        signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
+    except KeyboardInterrupt:
+        pass
+
+
 class _CtrlCSwallowedAt(keras.callbacks.Callback):
-    """Press Ctrl-C when epoch ``epoch`` (from 0) begins and swallow its KeyboardInterrupt, as TensorFlow's C++
-    fast path does when the key lands in one of its calls back into Python."""
+    """Press Ctrl-C when epoch ``epoch`` (from 0) begins, or after the last batch with ``epoch=None``, and
+    swallow its KeyboardInterrupt."""
 
     def __init__(self, epoch):
         super().__init__()
@@ -80,10 +89,11 @@ class _CtrlCSwallowedAt(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if epoch == self.epoch:
-            try:
-                signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
-            except KeyboardInterrupt:
-                pass
+            _press_ctrl_c_and_swallow_it()
+
+    def on_train_end(self, logs=None):
+        if self.epoch is None:
+            _press_ctrl_c_and_swallow_it()
 
 
 @pytest.fixture
@@ -105,6 +115,33 @@ def test_ctrl_c_the_backend_swallowed_still_stops_training(ids_and_labels, pytho
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     # Nothing of the press is left over for the next fit.
     assert tiny(LSTMClassifier, epochs=2).fit(ids, y).n_iter_ == 2
+
+
+def test_ctrl_c_swallowed_after_the_last_batch_still_interrupts(ids_and_labels, python_sigint_handler):
+    """Check that an interrupt lost after the last batch reaches the caller, the estimator fitted on its epochs."""
+    ids, y = ids_and_labels
+    interrupted = tiny(LSTMClassifier, epochs=2, callbacks=[_CtrlCSwallowedAt(None)])
+    with pytest.warns(TrainingInterruptedWarning, match="after 2 finished epoch"):
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.fit(ids, y)
+    assert interrupted.n_iter_ == 2
+
+
+def test_a_sigint_handler_that_does_not_interrupt_is_respected(ids_and_labels):
+    """Check that a program's own SIGINT handler that does not raise lets training go on, and is restored."""
+    ids, y = ids_and_labels
+    presses = []
+
+    def count_presses(signum, frame):
+        presses.append(signum)
+
+    previous = signal.signal(signal.SIGINT, count_presses)
+    try:
+        fitted = tiny(LSTMClassifier, epochs=3, callbacks=[_CtrlCSwallowedAt(1)]).fit(ids, y)
+        assert signal.getsignal(signal.SIGINT) is count_presses
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert presses == [signal.SIGINT] and fitted.n_iter_ == 3
 
 
 def test_sigint_handler_is_left_alone_outside_the_main_thread(ids_and_labels, python_sigint_handler):

@@ -15,7 +15,7 @@ import weakref
 import keras
 
 from ..exceptions import NonFiniteLossError, TrainingInterruptedWarning
-from ._interrupts import RaiseSwallowedInterrupt, noting_ctrl_c
+from ._interrupts import RaiseSwallowedInterrupt, noting_ctrl_c, raise_if_swallowed
 from ._tracing import expect_tracing
 
 __all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit",
@@ -107,6 +107,7 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
             # After the monitor, so that an epoch that finished is recorded before a late interrupt.
             callbacks = [*(fit_kwargs.get("callbacks") or []), monitor, RaiseSwallowedInterrupt(ctrl_c)]
             estimator.model_.fit(**{**fit_kwargs, "callbacks": callbacks})
+            raise_if_swallowed(ctrl_c)  # lost after the last batch
     except KeyboardInterrupt:
         if fallback_model is not None:
             estimator.model_ = fallback_model

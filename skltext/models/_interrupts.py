@@ -5,8 +5,10 @@ shape while it makes a data iterator, for one) and clears whatever error that
 call raised. When Ctrl-C lands there, the ``KeyboardInterrupt`` that Python's
 SIGINT handler raises is lost and training goes on for as many epochs as are
 left. While a network trains, :func:`noting_ctrl_c` wraps the SIGINT handler so
-that it also notes the key press, and :class:`RaiseSwallowedInterrupt` raises
-the interrupt again at the next batch or epoch boundary if it never arrived.
+that it also notes each interrupt the handler raises, and
+:class:`RaiseSwallowedInterrupt` raises it again at the next batch or epoch
+boundary (or :func:`raise_if_swallowed` once the fit has returned) if it never
+arrived.
 """
 
 import contextlib
@@ -15,7 +17,7 @@ import threading
 
 import keras
 
-__all__ = ["RaiseSwallowedInterrupt", "noting_ctrl_c"]
+__all__ = ["RaiseSwallowedInterrupt", "noting_ctrl_c", "raise_if_swallowed"]
 
 
 class _CtrlC:
@@ -41,11 +43,16 @@ class RaiseSwallowedInterrupt(keras.callbacks.Callback):
         self.ctrl_c = ctrl_c
 
     def _raise_if_pressed(self, *args, **kwargs):
-        if self.ctrl_c.pressed:
-            self.ctrl_c.pressed = False
-            raise KeyboardInterrupt
+        raise_if_swallowed(self.ctrl_c)
 
     on_epoch_begin = on_epoch_end = on_train_batch_end = on_test_batch_end = _raise_if_pressed
+
+
+def raise_if_swallowed(ctrl_c):
+    """Raise ``KeyboardInterrupt`` if one was noted and has not been raised since."""
+    if ctrl_c.pressed:
+        ctrl_c.pressed = False
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -65,8 +72,11 @@ def noting_ctrl_c():
         return
 
     def note_then_handle(signum, frame):
-        ctrl_c.pressed = True
-        return previous(signum, frame)
+        try:
+            return previous(signum, frame)
+        except KeyboardInterrupt:  # a handler of the program's own may choose not to interrupt
+            ctrl_c.pressed = True
+            raise
 
     signal.signal(signal.SIGINT, note_then_handle)
     try:
