@@ -11,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 from skltext.models._faults import NonFiniteLossError, TrainingInterruptedWarning
+from skltext.models._interrupts import deferring_ctrl_c
 
 from .conftest import tiny
 
@@ -70,18 +71,17 @@ def test_interrupt_after_finished_epochs_keeps_the_best_weights(ids_and_labels):
     np.testing.assert_allclose(interrupted.predict_proba(ids), reference.predict_proba(ids), rtol=1e-5)
 
 
-def _press_ctrl_c_and_swallow_it():
-    """Run the SIGINT handler as a key press would, and swallow its KeyboardInterrupt, as TensorFlow's C++ fast
-    path does when the key lands in one of its calls back into Python."""
+def _press_ctrl_c():
+    """Run the SIGINT handler as a key press does, at a point where TensorFlow's C++ may have called into Python
+    and would swallow a KeyboardInterrupt."""
     try:
         signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
     except KeyboardInterrupt:
         pass
 
 
-class _CtrlCSwallowedAt(keras.callbacks.Callback):
-    """Press Ctrl-C when epoch ``epoch`` (from 0) begins, or after the last batch with ``epoch=None``, and
-    swallow its KeyboardInterrupt."""
+class _CtrlCAt(keras.callbacks.Callback):
+    """Press Ctrl-C when epoch ``epoch`` (from 0) begins, or after the last batch with ``epoch=None``."""
 
     def __init__(self, epoch):
         super().__init__()
@@ -89,11 +89,11 @@ class _CtrlCSwallowedAt(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if epoch == self.epoch:
-            _press_ctrl_c_and_swallow_it()
+            _press_ctrl_c()
 
     def on_train_end(self, logs=None):
         if self.epoch is None:
-            _press_ctrl_c_and_swallow_it()
+            _press_ctrl_c()
 
 
 @pytest.fixture
@@ -104,10 +104,11 @@ def python_sigint_handler():
     signal.signal(signal.SIGINT, previous)
 
 
-def test_ctrl_c_the_backend_swallowed_still_stops_training(ids_and_labels, python_sigint_handler):
-    """Check that a KeyboardInterrupt lost inside a backend call is raised again before the next epoch ends."""
+@pytest.mark.parametrize("epoch", [2, None], ids=["as epoch 3 begins", "after the last batch"])
+def test_ctrl_c_during_fit_stops_training_between_batches(ids_and_labels, python_sigint_handler, epoch):
+    """Check that Ctrl-C pressed inside the backend's calls still stops training, with the finished epochs kept."""
     ids, y = ids_and_labels
-    interrupted = tiny(LSTMClassifier, epochs=5, callbacks=[_CtrlCSwallowedAt(2)])
+    interrupted = tiny(LSTMClassifier, epochs=2 if epoch is None else 5, callbacks=[_CtrlCAt(epoch)])
     with pytest.warns(TrainingInterruptedWarning, match="after 2 finished epoch"):
         with pytest.raises(KeyboardInterrupt):
             interrupted.fit(ids, y)
@@ -117,14 +118,15 @@ def test_ctrl_c_the_backend_swallowed_still_stops_training(ids_and_labels, pytho
     assert tiny(LSTMClassifier, epochs=2).fit(ids, y).n_iter_ == 2
 
 
-def test_ctrl_c_swallowed_after_the_last_batch_still_interrupts(ids_and_labels, python_sigint_handler):
-    """Check that an interrupt lost after the last batch reaches the caller, the estimator fitted on its epochs."""
-    ids, y = ids_and_labels
-    interrupted = tiny(LSTMClassifier, epochs=2, callbacks=[_CtrlCSwallowedAt(None)])
-    with pytest.warns(TrainingInterruptedWarning, match="after 2 finished epoch"):
+def test_second_ctrl_c_interrupts_at_once(python_sigint_handler):
+    """Check that the first Ctrl-C of a fit is deferred to the next batch and a second one raises at once."""
+    with deferring_ctrl_c() as ctrl_c:
+        handler = signal.getsignal(signal.SIGINT)
+        handler(signal.SIGINT, None)
+        assert ctrl_c.pressed
         with pytest.raises(KeyboardInterrupt):
-            interrupted.fit(ids, y)
-    assert interrupted.n_iter_ == 2
+            handler(signal.SIGINT, None)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_sigint_handler_that_does_not_interrupt_is_respected(ids_and_labels):
@@ -137,7 +139,7 @@ def test_a_sigint_handler_that_does_not_interrupt_is_respected(ids_and_labels):
 
     previous = signal.signal(signal.SIGINT, count_presses)
     try:
-        fitted = tiny(LSTMClassifier, epochs=3, callbacks=[_CtrlCSwallowedAt(1)]).fit(ids, y)
+        fitted = tiny(LSTMClassifier, epochs=3, callbacks=[_CtrlCAt(1)]).fit(ids, y)
         assert signal.getsignal(signal.SIGINT) is count_presses
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -15,7 +15,7 @@ import weakref
 import keras
 
 from ..exceptions import NonFiniteLossError, TrainingInterruptedWarning
-from ._interrupts import RaiseSwallowedInterrupt, noting_ctrl_c, raise_if_swallowed
+from ._interrupts import RaiseDeferredInterrupt, deferring_ctrl_c, raise_if_pressed
 from ._tracing import expect_tracing
 
 __all__ = ["NonFiniteLossError", "TrainingInterruptedWarning", "discard_fitted_state", "guarded_fit",
@@ -77,7 +77,7 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
         The estimator whose ``model_`` is trained.
     fit_kwargs : dict
         Arguments of ``keras.Model.fit``; callbacks that monitor the epochs
-        and raise a Ctrl-C the backend swallowed are appended to its
+        and raise Ctrl-C's interrupt between batches are appended to its
         ``callbacks``.
     early_stopping : keras.callbacks.EarlyStopping, default=None
         The early-stopping callback among ``callbacks``, whose best weights are
@@ -103,11 +103,11 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
     name = type(estimator).__name__
     monitor = _EpochMonitor()
     try:
-        with noting_ctrl_c() as ctrl_c:
+        with deferring_ctrl_c() as ctrl_c:
             # After the monitor, so that an epoch that finished is recorded before a late interrupt.
-            callbacks = [*(fit_kwargs.get("callbacks") or []), monitor, RaiseSwallowedInterrupt(ctrl_c)]
+            callbacks = [*(fit_kwargs.get("callbacks") or []), monitor, RaiseDeferredInterrupt(ctrl_c)]
             estimator.model_.fit(**{**fit_kwargs, "callbacks": callbacks})
-            raise_if_swallowed(ctrl_c)  # lost after the last batch
+        raise_if_pressed(ctrl_c)  # pressed after the last batch
     except KeyboardInterrupt:
         if fallback_model is not None:
             estimator.model_ = fallback_model

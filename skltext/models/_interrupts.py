@@ -1,14 +1,15 @@
-"""Ctrl-C that the backend swallowed, raised again at the next batch.
+"""Ctrl-C during a fit, raised between batches instead of inside the backend.
 
-TensorFlow's eager fast path calls back into Python (``len()`` of a tensor
-shape while it makes a data iterator, for one) and clears whatever error that
-call raised. When Ctrl-C lands there, the ``KeyboardInterrupt`` that Python's
-SIGINT handler raises is lost and training goes on for as many epochs as are
-left. While a network trains, :func:`noting_ctrl_c` wraps the SIGINT handler so
-that it also notes each interrupt the handler raises, and
-:class:`RaiseSwallowedInterrupt` raises it again at the next batch or epoch
-boundary (or :func:`raise_if_swallowed` once the fit has returned) if it never
-arrived.
+Python raises ``KeyboardInterrupt`` in whatever Python code runs when the key
+is pressed. During a fit on TensorFlow that can be code TensorFlow's C++ calls
+back into (``len()`` of a tensor shape while it makes a data iterator, for
+one): TensorFlow then either clears the error, so training goes on to its last
+epoch, or crashes the process with a segmentation fault. While a network
+trains, :func:`deferring_ctrl_c` wraps the SIGINT handler so that the first
+interrupt it raises is only noted; :class:`RaiseDeferredInterrupt` raises it at
+the next batch or epoch boundary, in Keras' own Python loop, and
+:func:`raise_if_pressed` once the fit has returned. A second Ctrl-C interrupts
+at once, for a batch that never ends.
 """
 
 import contextlib
@@ -17,17 +18,24 @@ import threading
 
 import keras
 
-__all__ = ["RaiseSwallowedInterrupt", "noting_ctrl_c", "raise_if_swallowed"]
+__all__ = ["RaiseDeferredInterrupt", "deferring_ctrl_c", "raise_if_pressed"]
 
 
 class _CtrlC:
-    """Whether Ctrl-C was pressed and its ``KeyboardInterrupt`` has not reached the fit yet."""
+    """Whether Ctrl-C was pressed and its ``KeyboardInterrupt`` has not been raised yet."""
 
     pressed = False
 
 
-class RaiseSwallowedInterrupt(keras.callbacks.Callback):
-    """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed but its interrupt was swallowed.
+def raise_if_pressed(ctrl_c):
+    """Raise the ``KeyboardInterrupt`` of a Ctrl-C noted and not raised since."""
+    if ctrl_c.pressed:
+        ctrl_c.pressed = False
+        raise KeyboardInterrupt
+
+
+class RaiseDeferredInterrupt(keras.callbacks.Callback):
+    """Raise ``KeyboardInterrupt`` at the first batch or epoch boundary after Ctrl-C.
 
     Parameters
     ----------
@@ -43,20 +51,13 @@ class RaiseSwallowedInterrupt(keras.callbacks.Callback):
         self.ctrl_c = ctrl_c
 
     def _raise_if_pressed(self, *args, **kwargs):
-        raise_if_swallowed(self.ctrl_c)
+        raise_if_pressed(self.ctrl_c)
 
     on_epoch_begin = on_epoch_end = on_train_batch_end = on_test_batch_end = _raise_if_pressed
 
 
-def raise_if_swallowed(ctrl_c):
-    """Raise ``KeyboardInterrupt`` if one was noted and has not been raised since."""
-    if ctrl_c.pressed:
-        ctrl_c.pressed = False
-        raise KeyboardInterrupt
-
-
 @contextlib.contextmanager
-def noting_ctrl_c():
+def deferring_ctrl_c():
     """Wrap the SIGINT handler for the duration of a fit; yield what it records.
 
     Nothing is wrapped outside the main thread (Python runs signal handlers
@@ -71,16 +72,17 @@ def noting_ctrl_c():
         yield ctrl_c
         return
 
-    def note_then_handle(signum, frame):
+    def defer_first_interrupt(signum, frame):
         try:
             return previous(signum, frame)
         except KeyboardInterrupt:  # a handler of the program's own may choose not to interrupt
+            if ctrl_c.pressed:
+                raise
             ctrl_c.pressed = True
-            raise
 
-    signal.signal(signal.SIGINT, note_then_handle)
+    signal.signal(signal.SIGINT, defer_first_interrupt)
     try:
         yield ctrl_c
     finally:
-        if signal.getsignal(signal.SIGINT) is note_then_handle:
+        if signal.getsignal(signal.SIGINT) is defer_first_interrupt:
             signal.signal(signal.SIGINT, previous)
