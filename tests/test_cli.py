@@ -1,5 +1,6 @@
 """Tests for the ``skltext compare`` command, end to end on small files."""
 
+import argparse
 import csv
 import gzip
 import io
@@ -194,6 +195,20 @@ def test_other_usage_errors(tmp_path, capsys):
     assert code == 2 and "MODEL.NAME=VALUE" in err
     code, _, err = _run(capsys, path, "--demo")
     assert code == 2 and "not both" in err
+
+
+def test_demo_settings_are_parameters_of_the_models_they_name():
+    """Check that every demo setting is a valid parameter of its compare model and that --param overrides it."""
+    from skltext.cli import _compare
+
+    for name, settings in _compare.DEMO_MODEL_PARAMS.items():
+        values = make_model(name, target_type="multiclass", params=settings).get_params()
+        # A pipeline's classifier step, or the DeepLinearClassifier of 'ngram+tfidf' itself.
+        assert {key: values.get(f"classifier__{key}", values.get(key)) for key in settings} == settings
+    args = argparse.Namespace(demo=True, seed=0, param=["ngram.learning_rate=0.1"])
+    _, params = _compare._corpus_and_params(args, ["ngram", "ngram+tfidf"])
+    assert params == {"ngram": {"learning_rate": 0.1},
+                      "ngram+tfidf": {"deep__classifier__learning_rate": 0.01}}
 
 
 def test_python_dash_m_runs_the_command(tmp_path, monkeypatch, capsys):
