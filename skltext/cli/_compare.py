@@ -18,7 +18,7 @@ from ._common import (
 
 __all__ = ["add_parser", "run", "DEMO_SAMPLES", "DEMO_MODEL_PARAMS"]
 
-# The demo must run in minutes on 2 CPU cores: smaller networks, fewer epochs, faster learning rates. On the
+# The demo must run in about two minutes on 2 CPU cores: smaller networks, fewer epochs, faster learning rates. On the
 # demo's 960 training documents the n-gram model's default rate (0.002) runs 33 epochs where 0.01 runs 7.
 DEMO_SAMPLES = 1200
 _DEMO_TRAINING = {"embedding_dim": 32, "epochs": 10, "patience": 2, "learning_rate": 0.005}
