@@ -223,7 +223,7 @@ class _StepsPerTraining(keras.callbacks.Callback):
 
 
 def test_refit_trains_again_on_every_row_for_the_chosen_epochs(multiclass_corpus):
-    """Check that refit=True trains a fresh network on all rows, hold-out included, for best_epoch_ epochs,
+    """Check that refit=True trains the network again on all rows, hold-out included, for best_epoch_ epochs,
     after the run with the hold-out, whose history stays in history_."""
     texts, y = multiclass_corpus
     steps = _StepsPerTraining()
@@ -242,6 +242,33 @@ def test_refit_trains_again_on_every_row_for_the_chosen_epochs(multiclass_corpus
     assert not reference.refitted_ and reference.history_ == model.history_
     ids = pipeline[:-1].transform(texts)
     assert not np.allclose(model.predict_proba(ids), reference.predict_proba(ids))
+
+
+class _StartOfTraining(keras.callbacks.Callback):
+    """The network, its compiled training step, weights and optimizer step count as each ``fit`` call begins."""
+
+    def on_train_begin(self, logs=None):
+        self.starts = getattr(self, "starts", []) + [{
+            "network": self.model, "train_function": self.model.train_function,
+            "weights": self.model.get_weights(), "iterations": int(self.model.optimizer.iterations.numpy()),
+        }]
+
+
+def test_refit_restarts_the_same_compiled_network_from_its_initial_state(multiclass_corpus):
+    """Check that refit=True trains the network again from the weights and optimizer state it started from,
+    reusing the compiled training step instead of building and compiling a new network."""
+    texts, y = multiclass_corpus
+    start = _StartOfTraining()
+    model = tiny(CNNClassifier, epochs=4, patience=4, refit=True, callbacks=[start])
+    make_pipeline(TextTokenizer(max_len=12), model).fit(texts, y)
+    assert model.refitted_
+    chosen, refit = start.starts
+    assert refit["network"] is chosen["network"] is model.model_
+    assert refit["train_function"] is chosen["train_function"] is not None
+    assert chosen["iterations"] == refit["iterations"] == 0
+    for again, initial in zip(refit["weights"], chosen["weights"], strict=True):
+        np.testing.assert_array_equal(again, initial)
+    assert any(not np.array_equal(a, b) for a, b in zip(model.model_.get_weights(), chosen["weights"]))
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from ._feeding_steps import check_feeding_steps
 from ._heads import OUTPUT_ACTIVATION, TargetEncoder, initial_output_bias
 from ._length_buckets import predict_by_width
 from ._loss import build_loss
+from ._network_state import NetworkState
 from ._params import ROUTING_PREFIXES, check_routed_params, make_optimizer, resolve_class_weight, routed_params
 from ._precision import check_dtype_policy, dtype_policy_scope
 from ._token_input import validate_token_input
@@ -371,12 +372,15 @@ class BaseTextClassifier(KerasClassifier):
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, *, target,
                          may_refit=False, **kwargs):
         # Replaces scikeras' version to add the stratified hold-out and early stopping (see _training).
+        # A warm start continues the network it has, so only a freshly built one is refitted.
+        refits = self.refit and self.early_stopping and may_refit
+        initial_state = NetworkState(self.model_) if refits else None
         held_out = train_network(self, X, y, target, sample_weight, warm_start=warm_start, epochs=epochs,
                                  initial_epoch=initial_epoch, **kwargs)
-        # A warm start continues the network it has, so only a freshly built one is refitted.
         self.refitted_ = False
-        if self.refit and held_out and may_refit:
-            refit_network(self, X, y, target, sample_weight, epochs=self.best_epoch_, **kwargs)
+        if refits and held_out:
+            refit_network(self, X, y, target, sample_weight, initial_state=initial_state, epochs=self.best_epoch_,
+                          **kwargs)
             self.refitted_ = True
 
     def _choose_reading_mode(self, X):

@@ -135,8 +135,8 @@ default='auto'
         hold-out (ROC AUC) can fail on small data; a larger
         ``validation_fraction`` helps.
     refit : bool, default={refit}
-        After early stopping has chosen the epoch on the hold-out, train a
-        fresh network, from the same initial weights, on all the rows given
+        After early stopping has chosen the epoch on the hold-out, train the
+        network again from its initial weights, on all the rows given
         to ``fit`` (the hold-out included) for ``best_epoch_`` epochs, and
         predict with it, as ``GridSearchCV(refit=True)`` refits the chosen
         settings on all the data: the network also learns from the

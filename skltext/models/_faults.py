@@ -68,7 +68,7 @@ def _non_finite_message(name, epoch, key, value):
     )
 
 
-def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=None, record_history):
+def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_state=None, record_history):
     """Call ``estimator.model_.fit(**fit_kwargs)`` and leave the estimator in a defined state.
 
     Parameters
@@ -82,9 +82,10 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
     early_stopping : keras.callbacks.EarlyStopping, default=None
         The early-stopping callback among ``callbacks``, whose best weights are
         restored when training is interrupted.
-    fallback_model : keras.Model, default=None
-        A trained network to keep as ``model_`` when training is interrupted
-        (the one early stopping chose, while ``refit`` trains another).
+    fallback_state : NetworkState, default=None
+        The state of a trained network to restore in ``model_`` when training
+        is interrupted (the one early stopping chose, while ``refit`` trains
+        the same network again from its initial state).
     record_history : callable
         Called with the per-epoch history (dict of lists of float) of the
         finished epochs, before an interruption is re-raised.
@@ -109,8 +110,8 @@ def guarded_fit(estimator, fit_kwargs, *, early_stopping=None, fallback_model=No
             estimator.model_.fit(**{**fit_kwargs, "callbacks": callbacks})
         raise_if_pressed(ctrl_c)  # pressed after the last batch
     except KeyboardInterrupt:
-        if fallback_model is not None:
-            estimator.model_ = fallback_model
+        if fallback_state is not None:
+            fallback_state.restore()
             warnings.warn(
                 f"Training of {name} on all the rows (refit=True) was interrupted; the estimator keeps the "
                 f"network early stopping chose (best_epoch_={estimator.best_epoch_}), trained without the "

@@ -15,6 +15,7 @@ from ._batches import BalancedBatches, ShuffledBatches
 from ._epoch_scoring import EpochScoring, HoldoutPredictor, resolve_scoring
 from ._faults import guarded_fit
 from ._length_buckets import LengthBuckets
+from ._network_state import NetworkState
 from ._validation_split import stratified_holdout
 
 __all__ = ["auto_batch_size", "class_weight_per_row", "refit_network", "train_network"]
@@ -155,12 +156,14 @@ def train_network(estimator, X, y, target, sample_weight, *, warm_start, epochs,
     return validation_data is not None
 
 
-def refit_network(estimator, X, y, target, sample_weight, *, epochs, **kwargs):
-    """Train a fresh network on every row, the hold-out included, for the epochs early stopping chose.
+def refit_network(estimator, X, y, target, sample_weight, *, initial_state, epochs, **kwargs):
+    """Train the network again, on every row, the hold-out included, for the epochs early stopping chose.
 
-    The fresh network starts from the same initial weights as the one early
-    stopping watched (the layer seeds come from ``random_state``). If this
-    training is interrupted, the estimator keeps that network.
+    The network restarts from the state it had before early stopping
+    watched it (weights, dropout seeds and optimizer), so it trains as a
+    freshly built one would, with the training step already compiled. If
+    this training is interrupted, the estimator keeps the network early
+    stopping chose.
 
     Parameters
     ----------
@@ -168,21 +171,22 @@ def refit_network(estimator, X, y, target, sample_weight, *, epochs, **kwargs):
         The estimator whose ``model_`` early stopping has just chosen.
     X, y, target, sample_weight
         All the rows given to ``fit``, as for :func:`train_network`.
+    initial_state : NetworkState
+        The state of ``model_`` before :func:`train_network` trained it.
     epochs : int
         Epochs to train: ``best_epoch_`` of the run with the hold-out.
     **kwargs
         Further arguments for ``keras.Model.fit``.
     """
-    chosen = estimator.model_
-    estimator.model_ = estimator._build_keras_model()
-    estimator._ensure_compiled_model()
+    chosen = NetworkState(estimator.model_, optimizer=False)
+    initial_state.restore()
     sample_weight = _weighted(estimator, target, sample_weight)
     fit_args = {key: value for key, value in estimator._routed("fit").items() if key != "callbacks"}
     fit_args = {"verbose": estimator.verbose, **fit_args, **kwargs}
     data, _ = _feed(estimator, X, y, target, sample_weight, None)
     fit_args.setdefault("shuffle", False)
     guarded_fit(estimator, dict(**data, epochs=epochs, callbacks=list(estimator._fit_callbacks), **fit_args),
-                fallback_model=chosen, record_history=lambda history: None)
+                fallback_state=chosen, record_history=lambda history: None)
 
 
 def record_history(estimator, history, warm_start):
