@@ -297,10 +297,12 @@ def main():
         notes=[
             "Means ± standard deviations over the folds (TREC: over seeds 0-4 on the standard split), in %. "
             "'fit s / fold' is wall-clock time on a machine shared with other jobs, so only a rough "
-            "guide; 'folds' says how many of the protocol's folds a row has finished. The NgramClassifier "
-            "and DeepLinearClassifier rows ran one process at a time, in part beside the test suite (the "
-            "first debian_sections fold of NgramClassifier took 805 s that way), so their fit seconds carry "
-            "that load too. On debtags the one-vs-rest logistic regressions use liblinear "
+            "guide; 'folds' says how many of the protocol's folds a row has finished. On the five small "
+            "corpora the TF-IDF + LinearSVC, NgramClassifier and DeepLinearClassifier rows were re-run one "
+            "after another in one process on an otherwise idle machine (2026-12-04), so their fit seconds "
+            "compare side by side; on debian_sections and debtags those rows ran one process at a time, in "
+            "part beside the test suite (the first debian_sections fold of NgramClassifier took 805 s that "
+            "way), so their fit seconds carry that load too. On debtags the one-vs-rest logistic regressions use liblinear "
             "(results/tune_multilabel_solver.md). The CNN + word2vec rows (vectors trained on each training "
             "fold, `train_word_vectors(vector_size=128)`, then fine-tuned) ran partly beside the test suite; "
             "they are not run on debian_sections and debtags, where the CNN alone takes 570 s or more a fold.",
