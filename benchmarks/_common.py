@@ -20,6 +20,15 @@ def data_dir(path=None):
     return folder
 
 
+def chosen_names(parser, text, known):
+    """The comma-separated names in ``text``; a usage error through ``parser`` names any not in ``known``."""
+    names = [name for name in text.split(",") if name]
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
+    return names
+
+
 def environment_lines():
     """Machine, versions and date, for the header of a results table."""
     import keras

@@ -44,7 +44,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit, StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from _common import RESULTS, data_dir, write_table
+from _common import RESULTS, chosen_names, data_dir, write_table
 from bench_kim import word2vec_cnn
 from skltext import ThresholdOptimizer
 from skltext.compare import make_model
@@ -255,12 +255,8 @@ def main():
     parser.add_argument("--table-only", action="store_true", help="rebuild the table from quality.json")
     parser.add_argument("--fresh", action="store_true", help="discard the rows of earlier runs")
     args = parser.parse_args()
-    corpora = [c for c in args.corpora.split(",") if c]
-    models = [m for m in args.models.split(",") if m]
-    for value, known in ((corpora, CORPORA), (models, MODELS)):
-        unknown = sorted(set(value) - set(known))
-        if unknown:
-            parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
+    corpora = chosen_names(parser, args.corpora, CORPORA)
+    models = chosen_names(parser, args.models, MODELS)
     wanted_folds = None if args.folds is None else {int(f) for f in args.folds.split(",") if f}
     if args.fresh and not args.table_only:
         RAW.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ import json
 
 import numpy as np
 
-from _common import RESULTS, data_dir, write_table
+from _common import RESULTS, chosen_names, data_dir, write_table
 from bench_quality import CORPORA, TITLES, fold_seed, load, run_fold
 
 RAW = RESULTS / "tune_deep_refit.json"
@@ -58,12 +58,8 @@ def main():
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args()
-    models = [m for m in args.models.split(",") if m]
-    corpora = [c for c in args.corpora.split(",") if c]
-    for value, known in ((models, MODELS), (corpora, CORPORA)):
-        unknown = sorted(set(value) - set(known))
-        if unknown:
-            parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
+    models = chosen_names(parser, args.models, MODELS)
+    corpora = chosen_names(parser, args.corpora, CORPORA)
     rows = json.loads(RAW.read_text()) if RAW.exists() else []
     done = {(row["model"], row["corpus"], row["fold"], row["setting"]) for row in rows}
     if not args.table_only:
