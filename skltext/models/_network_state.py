@@ -1,5 +1,7 @@
 """A snapshot of a network's variables, to train the same compiled network again from it."""
 
+import keras
+
 __all__ = ["NetworkState"]
 
 
@@ -30,7 +32,9 @@ class NetworkState:
                 model.optimizer.build(model.trainable_variables)
             variables += model.optimizer.variables
         self._variables = variables
-        self._values = [variable.numpy() for variable in variables]
+        # Through a copy: Variable.numpy() and converting a variable directly warn about
+        # NumPy 2's copy keyword on one backend or the other.
+        self._values = [keras.ops.convert_to_numpy(keras.ops.copy(variable)) for variable in variables]
 
     def restore(self):
         """Assign the saved values back to the network's variables."""
