@@ -3,6 +3,7 @@
 import datetime
 import os
 import platform
+import subprocess
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -27,6 +28,15 @@ def chosen_names(parser, text, known):
     if unknown:
         parser.error(f"unknown {unknown}; choose from {', '.join(known)}")
     return names
+
+
+def git_commit():
+    """The short hash of the checked-out commit, or 'unknown' outside a git checkout."""
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def environment_lines():

@@ -44,7 +44,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit, StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from _common import RESULTS, chosen_names, data_dir, write_table
+from _common import RESULTS, chosen_names, data_dir, git_commit, write_table
 from bench_kim import word2vec_cnn
 from skltext import ThresholdOptimizer
 from skltext.compare import make_model
@@ -201,14 +201,6 @@ def _predates(commit, later):
         return True
 
 
-def _commit():
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _mean_std(values, scale=100.0, digits=1):
     values = np.asarray(values, dtype=float) * scale
     return f"{values.mean():.{digits}f} ± {values.std():.{digits}f}"
@@ -265,7 +257,7 @@ def main():
                         "debian_sections": 5, "debtags": 5}
     if not args.table_only:
         folder = data_dir(args.data_dir)
-        commit = _commit()
+        commit = git_commit()
         # Cheap models first on every corpus, so that a partial run already compares them all.
         for name in [m for m in MODELS if m in models]:
             for corpus in [c for c in CORPORA if c in corpora]:
@@ -298,7 +290,8 @@ def main():
             "after another in one process on an otherwise idle machine (2026-12-04), so their fit seconds "
             "compare side by side; on debian_sections and debtags those rows ran one process at a time, in "
             "part beside the test suite (the first debian_sections fold of NgramClassifier took 805 s that "
-            "way), so their fit seconds carry that load too. On debtags the one-vs-rest logistic regressions use liblinear "
+            "way), so their fit seconds carry that load too. On debtags the one-vs-rest logistic "
+            "regressions use liblinear "
             "(results/tune_multilabel_solver.md). The CNN + word2vec rows (vectors trained on each training "
             "fold, `train_word_vectors(vector_size=128)`, then fine-tuned) ran partly beside the test suite; "
             "they are not run on debian_sections and debtags, where the CNN alone takes 570 s or more a fold.",
