@@ -10,6 +10,7 @@ ran at, so a run at an older commit adds its rows beside the current ones.
 
     KERAS_BACKEND=jax python benchmarks/bench_fit_overhead.py
     git checkout 32e8215 -- skltext && KERAS_BACKEND=jax python benchmarks/bench_fit_overhead.py --commit 32e8215
+    git checkout HEAD -- skltext    # back to this commit's skltext
 
 Rows go to benchmarks/results/fit_overhead.json; ``--table-only`` re-renders.
 """
