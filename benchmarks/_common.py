@@ -39,8 +39,12 @@ def git_commit():
         return "unknown"
 
 
-def environment_lines():
-    """Machine, versions and date, for the header of a results table."""
+def environment_lines(backend=None):
+    """Machine, versions and date, for the header of a results table.
+
+    ``backend`` describes the Keras backend the rows ran on, where that is not the backend of the
+    process writing the table (a table rebuilt from stored rows).
+    """
     import keras
 
     packages = ["skltext", "keras", "tensorflow", "jax", "scikit-learn", "scikeras", "numpy"]
@@ -54,7 +58,7 @@ def environment_lines():
         f"- date: {datetime.date.today().isoformat()}",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}, "
         f"Python {platform.python_version()}",
-        f"- Keras backend: {keras.backend.backend()}",
+        f"- Keras backend: {backend or keras.backend.backend()}",
         f"- versions: {', '.join(versions)}",
     ]
 
@@ -75,9 +79,10 @@ def markdown_table(header, rows):
     return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
 
 
-def write_table(name, title, command, header, rows, notes=()):
-    """Print a markdown table and save it under benchmarks/results/NAME.md."""
-    lines = [f"# {title}", "", f"Reproduce: `{command}`", "", *environment_lines(), "",
+def write_table(name, title, command, header, rows, notes=(), backend=None):
+    """Print a markdown table and save it under benchmarks/results/NAME.md (``backend``: see
+    `environment_lines`)."""
+    lines = [f"# {title}", "", f"Reproduce: `{command}`", "", *environment_lines(backend), "",
              *markdown_table(header, rows), "", *notes]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -16,7 +16,7 @@ Models: TF-IDF of words and word pairs (sublinear tf) with LinearSVC and with
 logistic regression, the NgramClassifier, CNNClassifier and LSTMClassifier
 on their defaults behind TextTokenizer(max_len='auto') (``skltext compare``'s
 ``make_model``; only random_state is set), and DeepLinearClassifier (the
-n-gram model and the logistic regression, soft vote). 'cnn+word2vec' is the
+n-gram model, the logistic regression and the LinearSVC, soft vote). 'cnn+word2vec' is the
 CNN on word2vec vectors trained on the training fold's texts
 (``train_word_vectors(vector_size=128)``, fine-tuned; needs gensim). Every
 model of a corpus sees the same folds.
@@ -31,6 +31,7 @@ soon as it finishes, so an interrupted run resumes where it stopped
 """
 
 import argparse
+import collections
 import fcntl
 import json
 import os
@@ -38,6 +39,7 @@ import subprocess
 import time
 import warnings
 
+import keras
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.metrics import accuracy_score, f1_score
@@ -236,6 +238,13 @@ def _refit_note(rows):
             "refit=False: " + "; ".join(f"{corpus} {TITLES[model]}" for corpus, model in older) + "."]
 
 
+def _backends(rows):
+    """The Keras backends the rows ran on, as stored with each row."""
+    counts = collections.Counter(r.get("backend", "not recorded") for r in rows)
+    return ", ".join(f"{name} ({count} rows)" if len(counts) > 1 else name
+                     for name, count in sorted(counts.items()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", default=",".join(CORPORA))
@@ -270,7 +279,7 @@ def main():
                         continue
                     seed = fold_seed(corpus, fold)
                     row = run_fold(name, corpus, texts, y, groups, train, test, seed)
-                    row.update(fold=fold, commit=commit)
+                    row.update(fold=fold, commit=commit, backend=keras.backend.backend())
                     rows = _save_row(row)
                     print(f"{corpus} {name} fold {fold}: macro-F1 {row['macro_f1']:.3f} "
                           f"accuracy {row['accuracy']:.3f} fit {row['fit_seconds']:.1f} s", flush=True)
@@ -282,6 +291,7 @@ def main():
         ["corpus", "model", "macro-F1", "accuracy (micro-F1 for debtags)", "PR-AUC", "fit s / fold",
          "epoch kept", "folds"],
         table(rows, folds_per_corpus),
+        backend=_backends(rows),
         notes=[
             "Means ± standard deviations over the folds (TREC: over seeds 0-4 on the standard split), in %. "
             "'fit s / fold' is wall-clock time on a machine shared with other jobs, so only a rough "
