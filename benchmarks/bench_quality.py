@@ -23,6 +23,7 @@ model of a corpus sees the same folds.
 
     KERAS_BACKEND=jax nice -n 10 python benchmarks/bench_quality.py
     KERAS_BACKEND=jax python benchmarks/bench_quality.py --corpora trec50,mr --models ngram,tfidf-svm
+    KERAS_BACKEND=jax python benchmarks/bench_quality.py --corpora debtags --models tfidf-svm,ngram --rerun
     python benchmarks/bench_quality.py --table-only
 
 One row per (corpus, model, fold) goes to benchmarks/results/quality.json as
@@ -255,6 +256,10 @@ def main():
                              "different folds share quality.json")
     parser.add_argument("--table-only", action="store_true", help="rebuild the table from quality.json")
     parser.add_argument("--fresh", action="store_true", help="discard the rows of earlier runs")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run the chosen rows again unless they ran at this commit (to time models "
+                             "side by side in one process; each stored row is replaced as its re-run "
+                             "finishes)")
     args = parser.parse_args()
     corpora = chosen_names(parser, args.corpora, CORPORA)
     models = chosen_names(parser, args.models, MODELS)
@@ -270,7 +275,8 @@ def main():
         # Cheap models first on every corpus, so that a partial run already compares them all.
         for name in [m for m in MODELS if m in models]:
             for corpus in [c for c in CORPORA if c in corpora]:
-                done = {r["fold"] for r in rows if r["corpus"] == corpus and r["model"] == name}
+                done = {r["fold"] for r in rows if r["corpus"] == corpus and r["model"] == name
+                        and (not args.rerun or r.get("commit") == commit)}
                 if len(done) == folds_per_corpus[corpus]:
                     continue
                 texts, y, groups, folds = load(folder, corpus)
