@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: environment header and table output."""
 
+import collections
 import datetime
 import os
 import platform
@@ -37,6 +38,13 @@ def git_commit():
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def backends_of(rows):
+    """The Keras backends that stored result rows ran on (their 'backend' entries), for a table header."""
+    counts = collections.Counter(row.get("backend", "not recorded") for row in rows)
+    return ", ".join(f"{name} ({count} rows)" if len(counts) > 1 else name
+                     for name, count in sorted(counts.items()))
 
 
 def environment_lines(backend=None):

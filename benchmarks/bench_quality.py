@@ -32,7 +32,6 @@ soon as it finishes, so an interrupted run resumes where it stopped
 """
 
 import argparse
-import collections
 import fcntl
 import json
 import os
@@ -47,7 +46,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit, StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from _common import RESULTS, chosen_names, data_dir, git_commit, write_table
+from _common import RESULTS, backends_of, chosen_names, data_dir, git_commit, write_table
 from bench_kim import word2vec_cnn
 from skltext import ThresholdOptimizer
 from skltext.compare import make_model
@@ -239,13 +238,6 @@ def _refit_note(rows):
             "refit=False: " + "; ".join(f"{corpus} {TITLES[model]}" for corpus, model in older) + "."]
 
 
-def _backends(rows):
-    """The Keras backends the rows ran on, as stored with each row."""
-    counts = collections.Counter(r.get("backend", "not recorded") for r in rows)
-    return ", ".join(f"{name} ({count} rows)" if len(counts) > 1 else name
-                     for name, count in sorted(counts.items()))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", default=",".join(CORPORA))
@@ -297,7 +289,7 @@ def main():
         ["corpus", "model", "macro-F1", "accuracy (micro-F1 for debtags)", "PR-AUC", "fit s / fold",
          "epoch kept", "folds"],
         table(rows, folds_per_corpus),
-        backend=_backends(rows),
+        backend=backends_of(rows),
         notes=[
             "Means ± standard deviations over the folds (TREC: over seeds 0-4 on the standard split), in %. "
             "'fit s / fold' is wall-clock time on a machine shared with other jobs, so only a rough "

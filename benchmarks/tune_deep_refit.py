@@ -16,9 +16,10 @@ resumes; ``--table-only`` re-renders the table.
 import argparse
 import json
 
+import keras
 import numpy as np
 
-from _common import RESULTS, chosen_names, data_dir, write_table
+from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
 from bench_quality import CORPORA, TITLES, fold_seed, load, run_fold
 
 RAW = RESULTS / "tune_deep_refit.json"
@@ -73,7 +74,7 @@ def main():
                             continue
                         row = run_fold(model, corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
                                        params=params)
-                        row.update(fold=fold, setting=setting)
+                        row.update(fold=fold, setting=setting, backend=keras.backend.backend())
                         rows.append(row)
                         done.add((model, corpus, fold, setting))
                         print(f"{model} {corpus} fold {fold} {setting}: macro-F1 {row['macro_f1']:.4f} "
@@ -83,7 +84,7 @@ def main():
                 "KERAS_BACKEND=jax python benchmarks/tune_deep_refit.py",
                 ["model", "corpus", "folds", "refit=True: macro-F1 / accuracy / PR-AUC (fit s)",
                  "refit=False (the default): same", "refit − default, macro-F1", "folds where refit is higher"],
-                _table(rows),
+                _table(rows), backend=backends_of(rows),
                 notes=["Means over the folds listed (TREC: seeds of the standard split), in %; each fold fits both "
                        "settings with the quality benchmark's seed, the model's defaults otherwise. Fit times on "
                        "a machine that may have been shared with other jobs."])
