@@ -29,7 +29,8 @@ DEMO_MODEL_PARAMS = {"cnn": {"filters": 32, **_DEMO_TRAINING}, "lstm": {"units":
 def add_parser(commands):
     parser = add_command(
         commands, "compare", help="cross-validate deep text models against TF-IDF baselines on a labelled file",
-        description="Cross-validate deep text models (CNN, LSTM) against TF-IDF baselines on the same folds, "
+        description="Cross-validate deep text models (n-gram, CNN, LSTM, and the n-gram model voting with TF-IDF) "
+                    "against TF-IDF baselines on the same folds, "
                     "print a results table and write report.md with figures.", data_optional=True)
     parser.add_argument("--demo", action="store_true",
                         help=f"use a built-in synthetic corpus ({DEMO_SAMPLES} support tickets, 8 imbalanced "
