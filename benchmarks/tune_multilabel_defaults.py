@@ -62,6 +62,9 @@ CANDIDATES = {
     "new-focal": {**AFTER, "loss": "focal"},
     "new-class_balanced": {**AFTER, "loss": "class_balanced"},
     "new-wide": {**AFTER, "wide": True},
+    # Label-wise attention, against the same defaults run again at its commit (refit=False as above).
+    "new-again": {**AFTER, "refit": False},
+    "new-label_attention": {**AFTER, "refit": False, "label_attention": True},
 }
 
 

@@ -208,6 +208,62 @@ def test_wide_model_learns_and_survives_save_and_load(tmp_path, corpus, request)
                                rtol=1e-5, atol=1e-6)
 
 
+def _label_attention_logits(table, attention, evidence, ids):
+    """Label-wise attention logits computed directly: for each document and output, the softmax over
+    the document's ids of their attention scores, times each id's evidence."""
+    logits = np.zeros((len(ids), attention.shape[1]))
+    for row, document in enumerate(ids):
+        embedded = table[document[document != 0]]
+        if len(embedded) == 0:
+            continue
+        scores = embedded @ attention
+        weights = np.exp(scores - scores.max(axis=0))
+        weights /= weights.sum(axis=0)
+        logits[row] = (weights * (embedded @ evidence)).sum(axis=0)
+    return logits
+
+
+@pytest.mark.estimator
+def test_label_attention_adds_each_outputs_own_reading_of_the_ids_to_its_logits():
+    """Check label_attention=True: the same outputs as without it at the start (zero evidence, the other
+    layers seeded alike), then each output's attention-weighted evidence added to its logit, padding
+    ignored and zero for an empty document."""
+    settings = dict(vocab_size=20, n_outputs=3, output_activation="sigmoid", embedding_dim=4, seed=0)
+    plain, attending = build_ngram(**settings), build_ngram(**settings, label_attention=True)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 0], [0, 0, 0, 0, 11]], dtype=np.int32)
+    np.testing.assert_allclose(np.asarray(attending(ids)), np.asarray(plain(ids)), rtol=1e-6, atol=1e-7)
+    rng = np.random.default_rng(0)
+    layer = attending.get_layer("label_attention")
+    attention, evidence = (rng.normal(size=(4, 3)).astype("float32") for _ in range(2))
+    layer.set_weights([attention, evidence])
+    table = attending.get_layer("embedding").get_weights()[0]
+    logits = np.asarray(keras.Model(attending.input, attending.get_layer("output").output)(ids))
+    expected = 1 / (1 + np.exp(-(logits + _label_attention_logits(table, attention, evidence, ids))))
+    np.testing.assert_allclose(np.asarray(attending(ids)), expected, rtol=1e-5, atol=1e-6)
+    # Padding columns in front change nothing; the evidence does reach the outputs.
+    wider = np.hstack([np.zeros((4, 6), dtype=np.int32), ids])
+    np.testing.assert_allclose(np.asarray(attending(wider)), np.asarray(attending(ids)), rtol=1e-5, atol=1e-6)
+    assert np.abs(np.asarray(attending(ids)) - np.asarray(plain(ids)))[[0, 1, 3]].min() > 0
+    np.testing.assert_allclose(np.asarray(attending(ids))[2], np.asarray(plain(ids))[2], rtol=1e-6)
+
+
+@pytest.mark.estimator
+@pytest.mark.parametrize("wide", [False, True])
+def test_label_attention_learns_and_survives_save_and_load(tmp_path, multilabel_corpus, wide):
+    """Check that the attention and evidence vectors train (beside the wide part too) and that
+    save_model / load_model keep the predictions."""
+    texts, y = multilabel_corpus
+    pipe = make_pipeline(TextTokenizer(max_len=12),
+                         NgramClassifier(**{**TINY_NGRAM, "epochs": 5}, label_attention=True, wide=wide))
+    pipe.fit(texts, y)
+    attention, evidence = pipe[-1].model_.get_layer("label_attention").get_weights()
+    assert attention.shape == evidence.shape == (8, np.asarray(y).shape[1])
+    assert np.abs(evidence).max() > 0
+    save_model(pipe, tmp_path / "model")
+    np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),
+                               rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.estimator
 @pytest.mark.parametrize("pooling, corpus", [
     (None, "multilabel_corpus"),
@@ -284,6 +340,7 @@ def test_save_and_load_round_trip(tmp_path, multiclass_corpus, pooling):
     ({"pooling": "max"}, "pooling"),
     ({"learning_rate": "fast"}, "learning_rate"),
     ({"wide": "yes"}, "wide"),
+    ({"label_attention": "yes"}, "label_attention"),
 ])
 def test_bad_parameters_are_refused(params, message, binary_corpus):
     texts, y = binary_corpus

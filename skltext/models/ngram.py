@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseTextClassifier
 from ._docs import fill_shared_doc
 from ._blocks import classification_head, layer_seeds
+from ._label_attention import LabelAttention
 from ._ngrams import NgramEncoder
 
 __all__ = ["NgramClassifier", "build_ngram"]
@@ -83,6 +84,7 @@ def build_ngram(
     dropout=0.0,
     dense_units=None,
     wide=False,
+    label_attention=False,
     id_weights=None,
     seed=None,
 ):
@@ -100,7 +102,7 @@ def build_ngram(
         Units of the output layer.
     output_activation : {'sigmoid', 'softmax'}
         Activation of the output layer.
-    embedding_dim, dropout, dense_units, wide
+    embedding_dim, dropout, dense_units, wide, label_attention
         As in :class:`NgramClassifier`.
     pooling : {'sqrtn', 'mean', 'tfidf'}, default='sqrtn'
         'sqrtn' divides the sum of the embeddings by the square root of the
@@ -148,9 +150,16 @@ def build_ngram(
         direct = keras.layers.Embedding(vocab_size, n_outputs, name="wide", embeddings_initializer="zeros",
                                         dtype="float32")(inputs)
         wide_logits = _pool(pooling, f"wide_{pooling}", dtype="float32")(direct, weigh_by)
+    head_seed = next(seeds)
+    extra_logits = [] if wide_logits is None else [wide_logits]
+    if label_attention:
+        extra_logits.append(LabelAttention(n_outputs, seed=next(seeds), name="label_attention",
+                                           dtype="float32")(embedded, inputs))
+    if len(extra_logits) > 1:
+        extra_logits = [keras.layers.Add(name="extra_logits", dtype="float32")(extra_logits)]
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
-                                  dropout=dropout, dense_units=dense_units, seed=next(seeds),
-                                  extra_logits=wide_logits)
+                                  dropout=dropout, dense_units=dense_units, seed=head_seed,
+                                  extra_logits=extra_logits[0] if extra_logits else None)
     return keras.Model(inputs, outputs, name="ngram_classifier")
 
 
@@ -228,6 +237,13 @@ class NgramClassifier(BaseTextClassifier):
         of 107 s (benchmarks/results/tune_multilabel_defaults.md); on the
         single-label corpora it changed macro-F1 by -1.2 (TREC-50) to 0.0
         (benchmarks/results/tune_ngram_options.md), hence off by default.
+    label_attention : bool, default=False
+        Also let every output attend to the document's word and n-gram
+        embeddings with weights of its own and add what it reads to its
+        logit (label-wise attention, Mullenbach et al., 2018): the words that
+        signal a rare label are not averaged away with the rest of the
+        document before that label sees them. Costs one attention score per
+        id and output.
 {shared_parameters}
 
     Dropout 0.5 on the pooled embeddings and a learning rate of 0.002
@@ -282,6 +298,7 @@ class NgramClassifier(BaseTextClassifier):
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "bucket_by_length": ["boolean"],
         "wide": ["boolean"],
+        "label_attention": ["boolean"],
     }
 
     def __init__(
@@ -293,6 +310,7 @@ class NgramClassifier(BaseTextClassifier):
         pooling="sqrtn",
         bucket_by_length=False,
         wide=False,
+        label_attention=False,
         embedding_dim=100,
         embeddings=None,
         trainable_embeddings=True,
@@ -335,6 +353,7 @@ class NgramClassifier(BaseTextClassifier):
         self.pooling = pooling
         self.bucket_by_length = bucket_by_length
         self.wide = wide
+        self.label_attention = label_attention
 
     def _check_params(self):
         super()._check_params()
@@ -384,5 +403,6 @@ class NgramClassifier(BaseTextClassifier):
             vocab_size=self.feature_encoder_.n_ids_, n_outputs=meta["n_outputs"],
             output_activation=meta["output_activation"], embedding_dim=int(meta["embedding_dim"]),
             pooling=self.pooling, dropout=self.dropout, dense_units=self.dense_units, wide=bool(self.wide),
+            label_attention=bool(self.label_attention),
             id_weights=getattr(self.feature_encoder_, "idf_", None), seed=meta["seed"],
         )
