@@ -297,6 +297,22 @@ def test_learning_rate_auto_follows_the_target(corpus, expected, request):
 
 
 @pytest.mark.estimator
+@pytest.mark.parametrize("corpus, expected", [("multilabel_corpus", True), ("multiclass_corpus", False),
+                                              ("binary_corpus", False)])
+def test_label_attention_auto_follows_the_target(corpus, expected, request):
+    """Check label_attention='auto' (the default): on for multi-label targets only; a bool is used as
+    given."""
+    texts, y = request.getfixturevalue(corpus)
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = NgramClassifier(embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
+    assert model.label_attention == "auto" and model.label_attention_ is expected
+    assert ("label_attention" in [layer.name for layer in model.model_.layers]) is expected
+    given = NgramClassifier(embedding_dim=8, epochs=1, label_attention=not expected, random_state=0).fit(ids, y)
+    assert given.label_attention_ is (not expected)
+    assert ("label_attention" in [layer.name for layer in given.model_.layers]) is (not expected)
+
+
+@pytest.mark.estimator
 def test_reads_at_full_width_unless_asked_and_buckets_do_not_change_predictions(multiclass_corpus):
     """Check bucket_by_length: off by default, on when asked (not with balanced batches), same outputs."""
     texts, y = multiclass_corpus
