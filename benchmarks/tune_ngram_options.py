@@ -38,7 +38,7 @@ from bench_quality import CORPORA, fold_seed, load, run_fold
 RAW = RESULTS / "tune_ngram_options.json"
 OPTIONS = {"wide": {"wide": True}, "tfidf": {"pooling": "tfidf"}, "dim200": {"embedding_dim": 200},
            "trigrams": {"ngram_range": (1, 3)}, "batch128": {"batch_size": 128},
-           "refit": {"refit": True}}
+           "refit": {"refit": True}, "label_attention": {"label_attention": True}}
 SETTINGS = {**OPTIONS, "defaults": {}}
 
 
