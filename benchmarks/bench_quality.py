@@ -32,6 +32,7 @@ soon as it finishes, so an interrupted run resumes where it stopped
 """
 
 import argparse
+import collections
 import fcntl
 import json
 import os
@@ -190,8 +191,14 @@ def _save_row(row):
     return rows
 
 
-# NgramClassifier trains with refit=True from this commit on (also inside DeepLinearClassifier).
-REFIT_DEFAULT_COMMIT = "f1d4bd8"
+# Default changes that alter rows already stored: (first commit with the new default, models, corpora it
+# changes (None: all), what changed). Rows of those models and corpora from older commits are marked.
+DEFAULT_CHANGES = [
+    ("f1d4bd8", ("ngram", "ngram+tfidf"), None, "NgramClassifier's refit=True default"),
+    ("1d10d18", ("ngram", "ngram+tfidf"), ("debtags",), "label-wise attention for multi-label targets"),
+    ("5327ffa", ("ngram", "ngram+tfidf"), ("trec50", "nps_chat", "debian_sections"),
+     "label-wise attention from 10 classes"),
+]
 
 
 def _predates(commit, later):
@@ -218,6 +225,8 @@ def table(rows, folds_per_corpus):
                 continue
             expected = folds_per_corpus.get(corpus)
             done = f"{len(mine)}" if expected is None or len(mine) == expected else f"{len(mine)} of {expected}"
+            if any(_stale(r) for r in mine):
+                done += "*"
             epochs = [r["best_epoch"] for r in mine if "best_epoch" in r]
             out.append([corpus, TITLES[name], _mean_std([r["macro_f1"] for r in mine]),
                         _mean_std([r["accuracy"] for r in mine]), _mean_std([r["pr_auc"] for r in mine]),
@@ -226,16 +235,24 @@ def table(rows, folds_per_corpus):
     return out
 
 
-def _refit_note(rows):
-    """A note naming the n-gram rows that ran before refit=True became NgramClassifier's default."""
-    commits = {r.get("commit", "unknown") for r in rows if r["model"] in ("ngram", "ngram+tfidf")}
-    before = {commit for commit in commits if _predates(commit, REFIT_DEFAULT_COMMIT)}
-    older = sorted({(r["corpus"], r["model"]) for r in rows if r["model"] in ("ngram", "ngram+tfidf")
-                    and r.get("commit", "unknown") in before}, key=lambda key: list(CORPORA).index(key[0]))
-    if not older:
-        return []
-    return [f"Run before NgramClassifier's refit=True default (commit {REFIT_DEFAULT_COMMIT}), so with "
-            "refit=False: " + "; ".join(f"{corpus} {TITLES[model]}" for corpus, model in older) + "."]
+def _stale(row):
+    """The default changes a stored row predates (their descriptions)."""
+    return [what for commit, models, corpora, what in DEFAULT_CHANGES
+            if row["model"] in models and (corpora is None or row["corpus"] in corpora)
+            and _predates(row.get("commit", "unknown"), commit)]
+
+
+def _stale_notes(rows):
+    """Notes naming the rows, and how many of their folds, that ran before a default change."""
+    notes = []
+    for commit, _, _, what in DEFAULT_CHANGES:
+        counts = collections.Counter((r["corpus"], r["model"]) for r in rows if what in _stale(r))
+        if counts:
+            notes.append(f"Folds run before {what} (commit {commit}), marked * in the 'folds' column: "
+                         + "; ".join(f"{corpus} {TITLES[model]} ({count})" for (corpus, model), count
+                                     in sorted(counts.items(), key=lambda item: list(CORPORA).index(item[0][0])))
+                         + ".")
+    return notes
 
 
 def main():
@@ -305,7 +322,7 @@ def main():
             "they are not run on debian_sections and debtags, where the CNN alone takes 570 s or more a fold.",
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
-            *_refit_note(rows),
+            *_stale_notes(rows),
         ],
     )
 
