@@ -34,6 +34,7 @@ soon as it finishes, so an interrupted run resumes where it stopped
 import argparse
 import collections
 import fcntl
+import functools
 import json
 import os
 import subprocess
@@ -201,6 +202,7 @@ DEFAULT_CHANGES = [
 ]
 
 
+@functools.lru_cache(maxsize=None)
 def _predates(commit, later):
     """Whether ``commit`` is not ``later`` or a descendant of it (True for an unknown commit)."""
     try:

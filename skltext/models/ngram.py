@@ -417,8 +417,8 @@ class NgramClassifier(BaseTextClassifier):
     def _resolved_label_attention(self, n_outputs):
         self.label_attention_ = self.label_attention
         if self.label_attention == "auto":
-            self.label_attention_ = (self.target_type_ == "multilabel-indicator"
-                                     or n_outputs >= LABEL_ATTENTION_MIN_CLASSES)
+            self.label_attention_ = bool(self.target_type_ == "multilabel-indicator"
+                                         or n_outputs >= LABEL_ATTENTION_MIN_CLASSES)
         return bool(self.label_attention_)
 
     def _build_network(self, meta):
