@@ -65,7 +65,7 @@ def main():
                         parser.error(f"unknown option {setting!r}; known: {', '.join(OPTIONS)}")
                     if (corpus, fold, setting) in done:
                         continue
-                    # Every row trains as the defaults did before refit=True became one.
+                    # Every row trains as the defaults did before refit=True and label-wise attention.
                     row = run_fold("ngram", corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
                                    params={"refit": False, "label_attention": False, **SETTINGS[setting]})
                     row.update(fold=fold, setting=setting)
