@@ -166,6 +166,27 @@ def reading(estimator):
     return f"{size}, length buckets" if getattr(estimator, "bucket_by_length_", False) else str(size)
 
 
+def multiply_adds_per_position(network):
+    """Multiply-adds a Keras network spends on each token position it reads, in the forward pass.
+
+    The kernels of its convolutions and recurrent layers (both directions of a
+    bidirectional one) and of label-wise attention, which every position
+    multiplies; the embedding lookup adds none, and the output layer's work per
+    document is left out. Used to set measured speed against a chip's peak.
+    """
+    import keras
+
+    def per_position(layer):
+        if isinstance(layer, keras.layers.Bidirectional):
+            return per_position(layer.forward_layer) + per_position(layer.backward_layer)
+        if isinstance(layer, (keras.layers.RNN, keras.layers.Conv1D)) or type(layer).__name__ == "LabelAttention":
+            # Kernels only: biases are additions.
+            return sum(int(np.prod(w.shape)) for w in layer.weights if len(w.shape) >= 2)
+        return 0
+
+    return sum(per_position(layer) for layer in network.layers)
+
+
 def make_timer():
     """A Keras callback recording the wall time of each epoch (validation included) in ``times``."""
     import keras
@@ -483,7 +504,11 @@ def run_long(args):
             start = time.perf_counter()
             pipe.fit(train_texts, y_train)
             row = {"key": key, "contender": label, "fit_s": time.perf_counter() - start,
-                   **epoch_summary(timer.times), "max_len": int(pipe[0].max_len_), "training": reading(pipe[-1])}
+                   **epoch_summary(timer.times), "max_len": int(pipe[0].max_len_), "training": reading(pipe[-1]),
+                   "trained_docs": int(round(len(train_texts) * (1 - pipe[-1].validation_fraction)))
+                   if pipe[-1].early_stopping else len(train_texts),
+                   "mean_tokens_read": float(np.minimum(lengths, pipe[0].max_len_).mean()),
+                   "multiply_adds_per_position": multiply_adds_per_position(pipe[-1].model_)}
             predict_s = best_of(partial(pipe.predict_proba, test_texts), 2)
             row["predict_docs_per_s"] = len(test_texts) / predict_s
             single = []
