@@ -6,6 +6,7 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._accelerator import runs_on_accelerator
 from ._base import BaseTextClassifier
 from ._docs import fill_shared_doc
 from ._blocks import PaddingPositionsToZero, classification_head, embedding_block, layer_seeds
@@ -19,6 +20,9 @@ __all__ = ["CNNClassifier", "build_cnn"]
 # width's last batch, which make buckets slower than full width on small training sets; the
 # compilation of one step function per width (JAX) comes on top, once per fit.
 _AUTO_BUCKETS_MAX_WORK = 2 / 3
+# On a GPU the padding costs little and every width's compilation much: on an H200 (JAX), a fit on
+# 6,400 long-tailed documents took 57 s in buckets against 9 s at full width, and its later epochs
+# 0.21 s against 0.14 s (benchmarks/results/gpu.md). So 'auto' keeps buckets off there.
 
 
 @accepts_numpy_scalars
@@ -148,8 +152,11 @@ class CNNClassifier(BaseTextClassifier):
         same size, so that JAX compiles one step function per width, not per
         batch shape): long-tailed lengths, where ``max_len`` is far above
         most documents, and enough documents per width. On a few hundred
-        documents the filled-up batches cost more than the padding. The
-        choice made is ``bucket_by_length_``.
+        documents the filled-up batches cost more than the padding. On a
+        GPU 'auto' leaves it off: padding costs little there and every
+        width's compilation much (on an H200, a fit of 9 s at full width
+        took 57 s in buckets; benchmarks/results/gpu.md). The choice made
+        is ``bucket_by_length_``.
 {shared_parameters}
 
     Attributes
@@ -240,7 +247,8 @@ class CNNClassifier(BaseTextClassifier):
     def _choose_reading_mode(self, X):
         wanted = self.bucket_by_length
         if wanted == "auto":
-            wanted = bool(_bucketed_work(X, self._bucket_grid, self.batch_size_) <= _AUTO_BUCKETS_MAX_WORK)
+            wanted = bool(not runs_on_accelerator()
+                          and _bucketed_work(X, self._bucket_grid, self.batch_size_) <= _AUTO_BUCKETS_MAX_WORK)
         # Balanced batches mix lengths freely, so they are read at full width.
         self.bucket_by_length_ = bool(wanted) and not self.balanced_batches
 
