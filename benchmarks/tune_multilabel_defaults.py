@@ -37,6 +37,7 @@ TARGET_TYPE = "multilabel-indicator"
 # multi-label defaults before these trials (BEFORE), so a row reruns as it ran whatever the defaults are.
 BEFORE = {"pooling": "mean", "learning_rate": 0.002, "scoring": "loss", "label_attention": False}
 AFTER = {**BEFORE, "pooling": "sqrtn", "learning_rate": 0.01, "scoring": "average_precision"}
+ATTENTION = {**AFTER, "refit": False, "label_attention": True, "bucket_by_length": True}
 CANDIDATES = {
     "tfidf-svm": {},
     "defaults": BEFORE,
@@ -66,6 +67,13 @@ CANDIDATES = {
     # 'new-label_attention' became the multi-label default (label_attention='auto').
     "new-again": {**AFTER, "refit": False},
     "new-label_attention": {**AFTER, "refit": False, "label_attention": True},
+    # The same, reading documents in length buckets: attention scores every position it reads,
+    # padding included, and the padded width (279 ids) is 2.4 times the mean document (117).
+    "new-label_attention-buckets": ATTENTION,
+    # Changes to label-wise attention (read in length buckets, to save time).
+    "attention-wide": {**ATTENTION, "wide": True},
+    "attention-dropout0.2": {**ATTENTION, "dropout": 0.2},
+    "attention-lr0.005": {**ATTENTION, "learning_rate": 0.005},
 }
 
 
