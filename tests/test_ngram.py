@@ -283,16 +283,13 @@ def test_pooling_builds_its_layer_for_every_target(pooling, corpus, request):
 
 
 @pytest.mark.estimator
-@pytest.mark.parametrize("corpus, label_attention, expected", [
-    ("multilabel_corpus", "auto", 0.005), ("multilabel_corpus", False, 0.01),
-    ("multiclass_corpus", "auto", 0.002), ("multiclass_corpus", True, 0.002)])
-def test_learning_rate_auto_follows_the_target(corpus, label_attention, expected, request):
-    """Check learning_rate='auto' (the default): 0.002 for multi-class targets; for multi-label ones 0.005
-    with label-wise attention (their default) and 0.01 without; given to the optimizer; a number is used
-    as given."""
+@pytest.mark.parametrize("corpus, expected", [("multilabel_corpus", 0.01), ("multiclass_corpus", 0.002)])
+def test_learning_rate_auto_follows_the_target(corpus, expected, request):
+    """Check learning_rate='auto' (the default): 0.01 for multi-label targets, 0.002 otherwise, given to
+    the optimizer; a number is used as given."""
     texts, y = request.getfixturevalue(corpus)
     ids = TextTokenizer(max_len=12).fit_transform(texts)
-    model = NgramClassifier(embedding_dim=8, epochs=1, label_attention=label_attention, random_state=0).fit(ids, y)
+    model = NgramClassifier(embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
     assert model.learning_rate == "auto" and model.learning_rate_ == expected
     assert float(model.model_.optimizer.learning_rate) == pytest.approx(expected)
     given = NgramClassifier(embedding_dim=8, epochs=1, learning_rate=0.03, random_state=0).fit(ids, y)

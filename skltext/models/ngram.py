@@ -175,9 +175,8 @@ def build_ngram(
                 "        thresholds) and lowered it on TREC-6 (-0.6), for about twice\n"
                 "        the fit time (benchmarks/results/tune_ngram_options.md); hence\n"
                 "        on by default for this model, the fastest of the three to fit."),
-    learning_rate_auto=("\n        'auto' is 0.002 for binary and multi-class targets; for multi-label\n"
-                        "        ones 0.005 with label-wise attention (their default) and 0.01\n"
-                        "        without. The value used is ``learning_rate_``."),
+    learning_rate_auto=("\n        'auto' is 0.01 for multi-label targets and 0.002 otherwise; the value\n"
+                        "        used is ``learning_rate_``."),
 )
 class NgramClassifier(BaseTextClassifier):
     """Bag-of-n-grams text classifier: the fastText model (Joulin et al., 2017) in Keras.
@@ -275,9 +274,7 @@ class NgramClassifier(BaseTextClassifier):
     hold-out's macro average precision (the loss, dominated by the frequent
     tags, stopped before the rare ones were learnt; macro PR-AUC 31.4 to
     39.6, then 40.7 with 'sqrtn' pooling) and a learning rate of 0.01 (as
-    good as 0.002, in 107 s instead of 279 s), lowered to 0.005 with
-    label-wise attention (macro PR-AUC 43.9 to 45.7, in 322 s instead of
-    224 s, both read in length buckets).
+    good as 0.002, in 107 s instead of 279 s).
 
     Attributes
     ----------
@@ -287,8 +284,7 @@ class NgramClassifier(BaseTextClassifier):
         number of embedding rows.
     learning_rate_ : float
         The learning rate of the last ``fit`` (``learning_rate`` with 'auto'
-        resolved: 0.002 for binary and multi-class targets; 0.005 for
-        multi-label ones with label-wise attention, 0.01 without).
+        resolved: 0.01 for multi-label targets, 0.002 otherwise).
     label_attention_ : bool
         Whether the network of the last ``fit`` has label-wise attention
         (``label_attention`` with 'auto' resolved).
@@ -417,13 +413,9 @@ class NgramClassifier(BaseTextClassifier):
         return getattr(self, "bucket_by_length_", False)
 
     def _resolved_learning_rate(self):
-        # Called when the network is compiled, after _build_network has resolved label_attention_.
         self.learning_rate_ = self.learning_rate
         if self.learning_rate == "auto":
-            if self.target_type_ != "multilabel-indicator":
-                self.learning_rate_ = 0.002
-            else:
-                self.learning_rate_ = 0.005 if self.label_attention_ else 0.01
+            self.learning_rate_ = 0.01 if self.target_type_ == "multilabel-indicator" else 0.002
         return self.learning_rate_
 
     def _resolved_label_attention(self, n_outputs):
