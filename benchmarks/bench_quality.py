@@ -199,7 +199,6 @@ DEFAULT_CHANGES = [
     ("1d10d18", ("ngram", "ngram+tfidf"), ("debtags",), "label-wise attention for multi-label targets"),
     ("5327ffa", ("ngram", "ngram+tfidf"), ("trec50", "nps_chat", "debian_sections"),
      "label-wise attention from 10 classes"),
-    ("c9a688f", ("ngram", "ngram+tfidf"), ("debtags",), "learning rate 0.005 for multi-label targets with attention"),
 ]
 
 
