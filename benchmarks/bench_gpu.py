@@ -23,12 +23,15 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from _common import RESULTS, markdown_table
 
 RAW = RESULTS / "gpu.json"
-SECTIONS = {"long": ["--shared-docs", "0"], "scale": ["--scale-docs", "700000"]}
+SECTIONS = {"long": ["--shared-docs", "0"], "scale": ["--scale-docs", "700000"], "buckets": []}
+# buckets: the default LSTM with and without length buckets, a fixed number of epochs.
+BUCKET_DOCS, BUCKET_EPOCHS = 10_000, 3
 # NVIDIA's datasheet peaks, dense, in TFLOP/s: float32 on the CUDA cores, TF32 and bfloat16 on the tensor cores.
 PEAK_TFLOPS = {"NVIDIA H200": {"float32": 67, "tf32": 495, "bfloat16": 989},
                "NVIDIA H100 80GB HBM3": {"float32": 67, "tf32": 495, "bfloat16": 989}}
@@ -44,12 +47,46 @@ def device_facts():
                                      check=True).stdout.strip().splitlines()[-1])
 
 
-def run_section(section, out_dir):
+def run_buckets(n_docs, out):
+    """The default LSTM on long-tailed documents, with and without length buckets (fixed epochs).
+
+    The CNN's pair is in the 'long' section. Rows go to ``out`` as each fit ends.
+    """
+    from bench_speed import epoch_summary, log, make_long_corpus, make_timer
+    from skltext import LSTMClassifier, TextTokenizer
+
+    texts, labels = make_long_corpus(n_docs)
+    X = TextTokenizer().fit_transform(texts)
+    rows = []
+    result = {"n_docs": n_docs, "max_len": int(X.shape[1]), "rows": rows}
+    for buckets in (False, True):
+        timer = make_timer()
+        model = LSTMClassifier(bucket_by_length=buckets, early_stopping=False, epochs=BUCKET_EPOCHS,
+                               random_state=0, callbacks=[timer])
+        start = time.perf_counter()
+        model.fit(X, labels)
+        rows.append({"model": "LSTMClassifier", "bucket_by_length": buckets, "fit_s": time.perf_counter() - start,
+                     **epoch_summary(timer.times)})
+        log(f"buckets LSTMClassifier {buckets}: fit {rows[-1]['fit_s']:.1f} s")
+        Path(out).write_text(json.dumps(result, indent=1))
+    return result
+
+
+def run_section(section, out_dir, timeout=None):
     out = Path(out_dir) / f"{section}.json"
-    command = [sys.executable, str(Path(__file__).resolve().parent / "bench_speed.py"), "--worker", section,
-               "--backend", "jax", "--out", str(out), *SECTIONS[section]]
-    code = subprocess.call(command, cwd=Path(__file__).resolve().parent)
-    return json.loads(out.read_text()) if code == 0 and out.exists() else {"status": f"failed (exit {code})"}
+    if section == "buckets":
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", "buckets", "--out", str(out)]
+    else:
+        command = [sys.executable, str(Path(__file__).resolve().parent / "bench_speed.py"), "--worker", section,
+                   "--backend", "jax", "--out", str(out), *SECTIONS[section]]
+    try:
+        code = subprocess.call(command, cwd=Path(__file__).resolve().parent, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        code = f"stopped after {timeout} s"
+    if not out.exists():
+        return {"status": f"failed ({code})"}
+    # A section stopped midway keeps the rows it wrote.
+    return {**json.loads(out.read_text()), **({} if code == 0 else {"status": f"partial ({code})"})}
 
 
 def training_tflops(row):
@@ -106,6 +143,17 @@ def render(raw):
                                [[row["contender"], row["training"], f"{row['fit_s']:.1f}", f"{row['epoch1_s']:.2f}",
                                  f"{row['median_epoch_s']:.2f}", f"{row['macro_f1']:.3f}"]
                                 for corpus in earlier["long"].get("corpora", []) for row in corpus["rows"]])
+    buckets = raw.get("buckets")
+    if buckets and buckets.get("rows"):
+        body += ["", "## Length buckets on the GPU", "",
+                 f"{buckets['date']}, commit {buckets['commit']}, {buckets['device']['device_kind']}: the default "
+                 f"LSTM on {buckets['n_docs']:,} documents of the long-tailed synthetic corpus (padded to "
+                 f"{buckets['max_len']} tokens), {BUCKET_EPOCHS} epochs without early stopping, in length buckets "
+                 "and at full width. The first epoch compiles one step function per reading width."
+                 + (f" The section did not finish: {buckets['status']}." if buckets.get("status") else ""), ""]
+        body += markdown_table(["model", "bucket_by_length", "fit s", "epoch 1 s", "later epochs s (median)"],
+                               [[row["model"], row["bucket_by_length"], f"{row['fit_s']:.1f}", f"{row['epoch1_s']:.2f}",
+                                 f"{row['median_epoch_s']:.2f}"] for row in buckets["rows"]])
     if peak:
         body += ["", f"Peaks (datasheet, dense): {peak['float32']} TFLOP/s float32, {peak['tf32']} TF32, "
                  f"{peak['bfloat16']} bfloat16. The TFLOP/s column counts only the multiply-adds of the convolution, "
@@ -119,7 +167,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--table-only", action="store_true", help="re-render gpu.md from gpu.json")
     parser.add_argument("--out-dir", default=str(RESULTS), help="where the sections' raw rows go")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, of {', '.join(SECTIONS)}")
+    parser.add_argument("--worker", choices=["buckets"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--bucket-docs", type=int, default=BUCKET_DOCS, help=argparse.SUPPRESS)
+    parser.add_argument("--section-timeout", type=float, default=None, help="stop a section after this many seconds")
     args = parser.parse_args()
+    if args.worker:
+        run_buckets(args.bucket_docs, args.out)
+        return 0
     if args.table_only:
         render(json.loads(RAW.read_text()))
         return 0
@@ -127,16 +183,22 @@ def main():
 
     from bench_speed import source_commit
 
-    raw = {"date": datetime.date.today().isoformat(), "commit": source_commit(), "device": device_facts()}
-    if raw["device"]["platform"] != "gpu":
-        parser.error(f"no GPU: JAX's first device is {raw['device']['device_kind']!r}")
-    for section in SECTIONS:
-        raw[section] = run_section(section, args.out_dir)
+    run = {"date": datetime.date.today().isoformat(), "commit": source_commit(), "device": device_facts()}
+    if run["device"]["platform"] != "gpu":
+        parser.error(f"no GPU: JAX's first device is {run['device']['device_kind']!r}")
+    sections = args.sections.split(",")
+    previous = json.loads(RAW.read_text()) if RAW.exists() else {}
+    if "long" in sections and previous:
+        # A new long-document run replaces the table's main rows; the earlier runs stay on record below.
+        raw = {**run, "earlier": [*previous.pop("earlier", []), {k: v for k, v in previous.items() if k != "buckets"}]}
+        if "buckets" in previous:
+            raw["buckets"] = previous["buckets"]
+    else:
+        raw = previous or dict(run)
+    for section in sections:
+        # Each section keeps the date, commit and device of the run that produced it.
+        raw[section] = {**run_section(section, args.out_dir, args.section_timeout), **run}
         (Path(args.out_dir) / "gpu.json").write_text(json.dumps(raw, indent=1))
-    if RAW.exists():
-        # Runs on other commits or chips stay on record: the table lists them below the new one.
-        previous = json.loads(RAW.read_text())
-        raw["earlier"] = [*previous.pop("earlier", []), previous]
     RAW.write_text(json.dumps(raw, indent=1))
     render(raw)
     return 0
