@@ -20,9 +20,10 @@ __all__ = ["CNNClassifier", "build_cnn"]
 # width's last batch, which make buckets slower than full width on small training sets; the
 # compilation of one step function per width (JAX) comes on top, once per fit.
 _AUTO_BUCKETS_MAX_WORK = 2 / 3
-# On a GPU the padding costs little and every width's compilation much: on an H200 (JAX), a fit on
-# 6,400 long-tailed documents took 57 s in buckets against 9 s at full width, and its later epochs
-# 0.21 s against 0.14 s (benchmarks/results/gpu.md). So 'auto' keeps buckets off there.
+# On a GPU the padding costs little and every width's compilation much: on an H200 (JAX), the
+# default CNN fitted 6,400 long-tailed documents in 57.5 s in buckets (56 s of it the first epoch)
+# and in 5.6 s at full width, its later epochs 0.21 s against 0.17 s (benchmarks/results/gpu.md).
+# So 'auto' keeps buckets off there.
 
 
 @accepts_numpy_scalars
@@ -154,8 +155,8 @@ class CNNClassifier(BaseTextClassifier):
         most documents, and enough documents per width. On a few hundred
         documents the filled-up batches cost more than the padding. On a
         GPU 'auto' leaves it off: padding costs little there and every
-        width's compilation much (on an H200, a fit of 9 s at full width
-        took 57 s in buckets; benchmarks/results/gpu.md). The choice made
+        width's compilation much (on an H200, a fit of 5.6 s at full width
+        took 57.5 s in buckets; benchmarks/results/gpu.md). The choice made
         is ``bucket_by_length_``.
 {shared_parameters}
 
