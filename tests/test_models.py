@@ -393,3 +393,45 @@ def test_real_corpus_beats_the_majority_baseline(trec6_sample):
     scores = cross_val_score(pipe, texts, y, cv=3, scoring="accuracy")
     majority = np.unique(y, return_counts=True)[1].max() / len(y)
     assert scores.mean() > majority + 0.25, (scores, majority)
+
+
+def test_token_max_pooling_leaves_padding_out():
+    """Check that padding never wins the max, even over negative values, and an empty document pools to zeros."""
+    from skltext.models._blocks import TokenMaxPooling
+
+    values = np.array([[[-0.5, -2.0], [-0.7, -1.0], [0.0, 0.0]],
+                       [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]], dtype="float32")
+    ids = np.array([[4, 9, 0], [0, 0, 0]], dtype="int32")
+    pooled = keras.ops.convert_to_numpy(TokenMaxPooling()([values, ids]))
+    np.testing.assert_allclose(pooled, [[-0.5, -1.0], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_lstm_max_pooling_reads_post_padding_like_pre_padding(bidirectional):
+    """Check that with pooling='max' and the mask, the padding side does not change the output.
+
+    The last-state network without the mask reads post-padding as input, so the same check fails for it.
+    """
+    from skltext.models import build_lstm
+
+    settings = dict(vocab_size=30, sequence_length=None, n_outputs=3, output_activation="softmax", units=6,
+                    bidirectional=bidirectional, seed=0)
+    ids = np.array([[0, 0, 0, 5, 6, 7, 8], [0, 0, 0, 0, 0, 2, 3]], dtype="int32")
+    post = np.array([[5, 6, 7, 8, 0, 0, 0], [2, 3, 0, 0, 0, 0, 0]], dtype="int32")
+    pooled = build_lstm(pooling="max", mask_padding=True, **settings)
+    assert pooled.get_layer("max_pool") is not None
+    np.testing.assert_allclose(pooled.predict_on_batch(ids), pooled.predict_on_batch(post), atol=1e-5)
+    last = build_lstm(pooling="last", **settings)
+    assert not np.allclose(last.predict_on_batch(ids), last.predict_on_batch(post), atol=1e-5)
+
+
+def test_lstm_max_pooling_learns_and_survives_save_and_load(binary_corpus, tmp_path):
+    from skltext import load_model, save_model
+
+    texts, y = binary_corpus
+    pipe = _pipe(LSTMClassifier, pooling="max", epochs=4).fit(texts, y)
+    assert pipe[-1].model_.get_layer("max_pool") is not None
+    assert accuracy_score(y, pipe.predict(texts)) > 0.7
+    save_model(pipe, tmp_path / "model")
+    np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),
+                               atol=1e-6)

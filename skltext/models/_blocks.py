@@ -64,6 +64,37 @@ class PaddingPositionsToZero(keras.layers.Layer):
         return input_shape[0]
 
 
+@keras.saving.register_keras_serializable(package="skltext")
+class TokenMaxPooling(keras.layers.Layer):
+    """The maximum of each channel over a document's token positions, padding (id 0) left out.
+
+    Called on ``[values, ids]`` with values of shape (batch, length, channels)
+    and ids of shape (batch, length); returns (batch, channels). Unlike
+    zeroing the padding before a plain max pool, this suits values that can
+    be negative (recurrent outputs); a document without tokens pools to zeros.
+    A Keras mask on the values (``mask_padding``) marks the same positions as
+    the ids, so it is taken and not passed on.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def call(self, inputs):
+        values, ids = inputs
+        present = keras.ops.expand_dims(keras.ops.not_equal(ids, 0), -1)
+        # Far below any tanh output or activation, so padding never wins; finite, so no inf * 0 in gradients.
+        pooled = keras.ops.max(keras.ops.where(present, values, -1e9), axis=1)
+        return keras.ops.where(keras.ops.any(present, axis=1), pooled, 0.0)
+
+    def compute_output_shape(self, input_shape):
+        values_shape = input_shape[0]
+        return (values_shape[0], values_shape[2])
+
+
 @accepts_numpy_scalars
 def embedding_block(*, vocab_size, sequence_length, embedding_dim, spatial_dropout, mask_padding=False,
                     zero_padding_positions=False, pretrained=False, seed=None):

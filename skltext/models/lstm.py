@@ -8,13 +8,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier
 from ._docs import fill_shared_doc
-from ._blocks import classification_head, embedding_block, layer_seeds
+from ._blocks import TokenMaxPooling, classification_head, embedding_block, layer_seeds
 from ._scalars import accepts_numpy_scalars
 from ._slow_settings import warn_slow_recurrent_settings
 
 __all__ = ["LSTMClassifier", "build_lstm"]
 
 _CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+_POOLINGS = ("last", "max")
 # bucket_by_length='auto' starts here: below, compiling a step function per bucket
 # (JAX compiles one per batch shape) costs more than the skipped padding saves.
 _AUTO_BUCKETS_FROM = 20_000
@@ -37,6 +38,7 @@ def build_lstm(
     dropout=0.2,
     dense_units=None,
     mask_padding=False,
+    pooling="last",
     pretrained=False,
     seed=None,
 ):
@@ -53,7 +55,7 @@ def build_lstm(
     output_activation : {'sigmoid', 'softmax'}
         Activation of the output layer.
     embedding_dim, cell, units, num_layers, bidirectional, spatial_dropout, \
-recurrent_dropout, dropout, dense_units, mask_padding
+recurrent_dropout, dropout, dense_units, mask_padding, pooling
         As in :class:`LSTMClassifier`.
     pretrained : bool, default=False
         Hold the padding row of the embedding at zero (for weights set from
@@ -79,8 +81,10 @@ recurrent_dropout, dropout, dense_units, mask_padding
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
                                 mask_padding=mask_padding, pretrained=pretrained, seed=next(seeds))
+    if pooling not in _POOLINGS:
+        raise ValueError(f"pooling must be one of {', '.join(_POOLINGS)}; got {pooling!r}.")
     for depth in range(num_layers):
-        settings = {"units": units, "return_sequences": depth < num_layers - 1,
+        settings = {"units": units, "return_sequences": depth < num_layers - 1 or pooling != "last",
                     "recurrent_dropout": recurrent_dropout}
         layer = _recurrent_layer(cell, name=f"{cell}_{depth}", seed=next(seeds), **settings)
         if bidirectional:
@@ -89,6 +93,8 @@ recurrent_dropout, dropout, dense_units, mask_padding
                                         **settings)
             layer = keras.layers.Bidirectional(layer, backward_layer=backward, name=f"bidirectional_{depth}")
         x = layer(x)
+    if pooling == "max":
+        x = TokenMaxPooling(name="max_pool")([x, inputs])
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
                                   dropout=dropout, dense_units=dense_units, seed=next(seeds))
     return keras.Model(inputs, outputs, name="lstm_classifier")
@@ -130,6 +136,12 @@ class LSTMClassifier(BaseTextClassifier):
         Mask padding ids in the recurrent layers. With the tokenizer's default
         pre-padding the real tokens come last, so the mask is rarely needed,
         and it slows training down.
+    pooling : {'last', 'max'}, default='last'
+        What the head reads: 'last', the last layer's final state; 'max',
+        the maximum of each of its units over the document's token positions
+        (padding left out), so a cue anywhere in a long document counts as
+        much as one at its end, and post-padded ids read as well as
+        pre-padded ones.
     bucket_by_length : bool or 'auto', default='auto'
         Train and predict on batches of documents of similar length, each
         read from its first token (its length rounded up to a multiple of 8),
@@ -176,6 +188,7 @@ class LSTMClassifier(BaseTextClassifier):
         "bidirectional": ["boolean"],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "mask_padding": ["boolean"],
+        "pooling": [StrOptions(set(_POOLINGS))],
         "bucket_by_length": ["boolean", StrOptions({"auto"})],
     }
 
@@ -188,6 +201,7 @@ class LSTMClassifier(BaseTextClassifier):
         bidirectional=False,
         recurrent_dropout=0.0,
         mask_padding=False,
+        pooling="last",
         bucket_by_length="auto",
         embedding_dim=128,
         embeddings=None,
@@ -231,6 +245,7 @@ class LSTMClassifier(BaseTextClassifier):
         self.bidirectional = bidirectional
         self.recurrent_dropout = recurrent_dropout
         self.mask_padding = mask_padding
+        self.pooling = pooling
         self.bucket_by_length = bucket_by_length
 
     def _choose_reading_mode(self, X):
@@ -255,5 +270,5 @@ class LSTMClassifier(BaseTextClassifier):
             num_layers=self.num_layers, bidirectional=self.bidirectional,
             spatial_dropout=self.spatial_dropout, recurrent_dropout=self.recurrent_dropout,
             dropout=self.dropout, dense_units=self.dense_units, mask_padding=self.mask_padding,
-            seed=meta["seed"],
+            pooling=self.pooling, seed=meta["seed"],
         )
