@@ -1,0 +1,101 @@
+"""LSTM pooling over time against its last state, on the quality benchmark's folds.
+
+``LSTMClassifier(pooling='max')`` hands the head the maximum of each unit
+over the document's token positions instead of the last layer's final
+state. Each setting runs on each fold with the quality benchmark's seed and
+model (TextTokenizer(max_len='auto') -> LSTMClassifier), the defaults
+otherwise, so the rows pair up fold by fold with 'last' (the default).
+
+    KERAS_BACKEND=jax python benchmarks/tune_lstm_pooling.py --corpora trec6,trec50,nps_chat
+    KERAS_BACKEND=jax python benchmarks/tune_lstm_pooling.py --settings last,max,max-bidirectional
+
+Each finished row goes to benchmarks/results/tune_lstm_pooling.json, so a run
+resumes; ``--table-only`` re-renders the table.
+"""
+
+import argparse
+import json
+
+import keras
+import numpy as np
+
+from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
+from bench_quality import CORPORA, fold_seed, load, run_fold
+
+RAW = RESULTS / "tune_lstm_pooling.json"
+REFERENCE = "last"
+SETTINGS = {
+    "last": {},
+    "max": {"pooling": "max"},
+    "max-bidirectional": {"pooling": "max", "bidirectional": True},
+    "last-bidirectional": {"bidirectional": True},
+}
+METRICS = ("macro_f1", "accuracy", "pr_auc")
+
+
+def summary_rows(rows):
+    """Per corpus and setting: means over the folds it shares with the reference, and its gain there."""
+    lines = []
+    for corpus in CORPORA:
+        by_setting = {}
+        for row in rows:
+            if row["corpus"] == corpus:
+                by_setting.setdefault(row["setting"], {})[row["fold"]] = row
+        reference = by_setting.get(REFERENCE, {})
+        for setting in (s for s in SETTINGS if s in by_setting):
+            folds = sorted(set(by_setting[setting]) & set(reference))
+            if not folds:
+                continue
+            runs = [by_setting[setting][fold] for fold in folds]
+            means = [100 * np.mean([run[metric] for run in runs]) for metric in METRICS]
+            gains = 100 * np.array([by_setting[setting][fold]["macro_f1"] - reference[fold]["macro_f1"]
+                                    for fold in folds])
+            lines.append([corpus, setting, len(folds), *(f"{mean:.2f}" for mean in means),
+                          f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
+                          f"{np.mean([run['epochs'] for run in runs]):.1f}" if "epochs" in runs[0] else "",
+                          "" if setting == REFERENCE else f"{gains.mean():+.2f}",
+                          "" if setting == REFERENCE else f"{(gains > 0).sum()} of {len(gains)}"])
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", default="last,max", help=f"comma-separated, of {', '.join(SETTINGS)}")
+    parser.add_argument("--corpora", default="trec6,trec50,nps_chat,mr,subj")
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--table-only", action="store_true")
+    args = parser.parse_args()
+    settings = chosen_names(parser, args.settings, tuple(SETTINGS))
+    corpora = chosen_names(parser, args.corpora, CORPORA)
+    rows = json.loads(RAW.read_text()) if RAW.exists() else []
+    done = {(row["corpus"], row["fold"], row["setting"]) for row in rows}
+    if not args.table_only:
+        folder = data_dir(args.data_dir)
+        for corpus in corpora:
+            texts, y, groups, folds = load(folder, corpus)
+            # Fold by fold, every setting, so an interrupted run leaves paired rows.
+            for fold, (train, test) in enumerate(folds):
+                for setting in settings:
+                    if (corpus, fold, setting) in done:
+                        continue
+                    row = run_fold("lstm", corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
+                                   params=SETTINGS[setting])
+                    row.update(fold=fold, setting=setting, backend=keras.backend.backend())
+                    rows.append(row)
+                    done.add((corpus, fold, setting))
+                    print(f"lstm {corpus} fold {fold} {setting}: macro-F1 {row['macro_f1']:.4f} "
+                          f"fit {row['fit_seconds']:.0f} s", flush=True)
+                    RAW.write_text(json.dumps(rows, indent=1) + "\n")
+    write_table("tune_lstm_pooling", "LSTM pooling over time against the last state (quality benchmark folds)",
+                "KERAS_BACKEND=jax python benchmarks/tune_lstm_pooling.py",
+                ["corpus", "setting", "folds", "macro-F1", "accuracy", "PR-AUC", "fit s", "epochs",
+                 f"macro-F1 − '{REFERENCE}'", f"folds above '{REFERENCE}'"],
+                summary_rows(rows), backend=backends_of(rows),
+                notes=["Means in % over the folds a setting shares with 'last' (TREC: seeds of the standard split). "
+                       "Settings: " + "; ".join(f"'{name}': {params or 'the defaults'}"
+                                                for name, params in SETTINGS.items()) + ". Fit times on a "
+                       "machine shared with other jobs."])
+
+
+if __name__ == "__main__":
+    main()
