@@ -127,8 +127,8 @@ def main():
             "the seed is the model's random_state (initial weights, validation hold-out, batch order). "
             f"At most {LONG_EPOCHS} epochs, early stopping as the defaults have it. 0.2.0's CNN reads every "
             "document at the 95th percentile of the training lengths with the padding inside the max pool; "
-            "today's CNN excludes the padding and, where `bucket_by_length='auto'` turns buckets on (the "
-            "synthetic corpus), reads in length buckets.",
+            "today's CNN excludes the padding and, where `bucket_by_length='auto'` turns buckets on "
+            "('buckets' column), reads in length buckets.",
             "'paired difference': today's macro-F1 minus 0.2.0's with the same seed, mean ± standard deviation "
             "over the seeds. Fit s: wall-clock, on 2 CPU cores shared with other jobs.",
             f"Rows from commit(s) {', '.join(sorted({run['commit'] for c in raw['corpora'].values() for runs in c.values() for run in runs}))}.",
