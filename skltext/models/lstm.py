@@ -77,12 +77,12 @@ recurrent_dropout, dropout, dense_units, mask_padding, pooling
     >>> model.output_shape
     (None, 3)
     """
+    if pooling not in _POOLINGS:
+        raise ValueError(f"pooling must be one of {', '.join(_POOLINGS)}; got {pooling!r}.")
     seeds = layer_seeds(seed)
     inputs, x = embedding_block(vocab_size=vocab_size, sequence_length=sequence_length,
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
                                 mask_padding=mask_padding, pretrained=pretrained, seed=next(seeds))
-    if pooling not in _POOLINGS:
-        raise ValueError(f"pooling must be one of {', '.join(_POOLINGS)}; got {pooling!r}.")
     for depth in range(num_layers):
         settings = {"units": units, "return_sequences": depth < num_layers - 1 or pooling != "last",
                     "recurrent_dropout": recurrent_dropout}
