@@ -100,8 +100,9 @@ def main():
                        "+4.1, 3 of 5 seeds) and nps_chat (15, +4.4, 9 of 10 folds), and lowers it on the three "
                        "with few, TREC-6 (-2.0, 1 of 5), Subj (-0.4) and MR (-0.3). The default stays 'last'. "
                        "A rule by the number of classes (max pooling from 10, as NgramClassifier's "
-                       "label_attention='auto') fits these rows, but was read off them; the LSTM on "
-                       "debian_sections (many classes, not yet run) would test it on a corpus it was not chosen on."])
+                       "label_attention='auto') fits these rows, but was read off them. debian_sections, a corpus "
+                       "with many classes that was not looked at when the rule was read, agrees on the folds "
+                       "finished so far (+10.1 and +10.5 on folds 0 and 1; the other three are not yet run)."])
 
 
 if __name__ == "__main__":
