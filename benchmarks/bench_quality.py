@@ -175,6 +175,33 @@ def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None):
     return row
 
 
+
+def run_trials(raw_path, rows, models, corpora, settings, folder):
+    """Fit every model with every setting on every fold of ``corpora``, with the quality benchmark's seeds.
+
+    ``settings`` maps a name to a dict of parameters (``run_fold``'s ``params``). Runs fold by fold,
+    so an interrupted run leaves the settings of a fold side by side; rows already in ``rows`` (by
+    model, corpus, fold and setting) are skipped, and ``rows`` is rewritten to ``raw_path`` after
+    each new one. Returns ``rows``.
+    """
+    done = {(row["model"], row["corpus"], row["fold"], row["setting"]) for row in rows}
+    for corpus in corpora:
+        texts, y, groups, folds = load(folder, corpus)
+        for fold, (train, test) in enumerate(folds):
+            for model in models:
+                for setting, params in settings.items():
+                    if (model, corpus, fold, setting) in done:
+                        continue
+                    row = run_fold(model, corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
+                                   params=params)
+                    row.update(fold=fold, setting=setting, backend=keras.backend.backend())
+                    rows.append(row)
+                    done.add((model, corpus, fold, setting))
+                    print(f"{model} {corpus} fold {fold} {setting}: macro-F1 {row['macro_f1']:.4f} "
+                          f"fit {row['fit_seconds']:.0f} s", flush=True)
+                    raw_path.write_text(json.dumps(rows, indent=1) + "\n")
+    return rows
+
 def _key(row):
     return row["corpus"], row["model"], row["fold"]
 

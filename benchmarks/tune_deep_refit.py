@@ -16,11 +16,10 @@ resumes; ``--table-only`` re-renders the table.
 import argparse
 import json
 
-import keras
 import numpy as np
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, TITLES, fold_seed, load, run_fold
+from bench_quality import CORPORA, TITLES, run_trials
 
 RAW = RESULTS / "tune_deep_refit.json"
 MODELS = ("cnn", "lstm")
@@ -62,24 +61,8 @@ def main():
     models = chosen_names(parser, args.models, MODELS)
     corpora = chosen_names(parser, args.corpora, CORPORA)
     rows = json.loads(RAW.read_text()) if RAW.exists() else []
-    done = {(row["model"], row["corpus"], row["fold"], row["setting"]) for row in rows}
     if not args.table_only:
-        folder = data_dir(args.data_dir)
-        for corpus in corpora:
-            texts, y, groups, folds = load(folder, corpus)
-            for fold, (train, test) in enumerate(folds):
-                for model in models:
-                    for setting, params in SETTINGS.items():
-                        if (model, corpus, fold, setting) in done:
-                            continue
-                        row = run_fold(model, corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
-                                       params=params)
-                        row.update(fold=fold, setting=setting, backend=keras.backend.backend())
-                        rows.append(row)
-                        done.add((model, corpus, fold, setting))
-                        print(f"{model} {corpus} fold {fold} {setting}: macro-F1 {row['macro_f1']:.4f} "
-                              f"fit {row['fit_seconds']:.0f} s", flush=True)
-                        RAW.write_text(json.dumps(rows, indent=1) + "\n")
+        run_trials(RAW, rows, models, corpora, SETTINGS, data_dir(args.data_dir))
     write_table("tune_deep_refit", "refit=True against refit=False for the CNN and the LSTM (quality benchmark folds)",
                 "KERAS_BACKEND=jax python benchmarks/tune_deep_refit.py",
                 ["model", "corpus", "folds", "refit=True: macro-F1 / accuracy / PR-AUC (fit s)",

@@ -16,11 +16,10 @@ resumes; ``--table-only`` re-renders the table.
 import argparse
 import json
 
-import keras
 import numpy as np
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, fold_seed, load, run_fold
+from bench_quality import CORPORA, run_trials
 
 RAW = RESULTS / "tune_lstm_pooling.json"
 REFERENCE = "last"
@@ -68,24 +67,8 @@ def main():
     settings = chosen_names(parser, args.settings, tuple(SETTINGS))
     corpora = chosen_names(parser, args.corpora, CORPORA)
     rows = json.loads(RAW.read_text()) if RAW.exists() else []
-    done = {(row["corpus"], row["fold"], row["setting"]) for row in rows}
     if not args.table_only:
-        folder = data_dir(args.data_dir)
-        for corpus in corpora:
-            texts, y, groups, folds = load(folder, corpus)
-            # Fold by fold, every setting, so an interrupted run leaves paired rows.
-            for fold, (train, test) in enumerate(folds):
-                for setting in settings:
-                    if (corpus, fold, setting) in done:
-                        continue
-                    row = run_fold("lstm", corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
-                                   params=SETTINGS[setting])
-                    row.update(fold=fold, setting=setting, backend=keras.backend.backend())
-                    rows.append(row)
-                    done.add((corpus, fold, setting))
-                    print(f"lstm {corpus} fold {fold} {setting}: macro-F1 {row['macro_f1']:.4f} "
-                          f"fit {row['fit_seconds']:.0f} s", flush=True)
-                    RAW.write_text(json.dumps(rows, indent=1) + "\n")
+        run_trials(RAW, rows, ["lstm"], corpora, {name: SETTINGS[name] for name in settings}, data_dir(args.data_dir))
     write_table("tune_lstm_pooling", "LSTM pooling over time against the last state (quality benchmark folds)",
                 "KERAS_BACKEND=jax python benchmarks/tune_lstm_pooling.py",
                 ["corpus", "setting", "folds", "macro-F1", "accuracy", "PR-AUC", "fit s", "epochs",

@@ -85,9 +85,8 @@ def tuned_report(name, model, X_train, Y_train, X_test, Y_test, default="thresho
     three quarters is kept (``refit=False``), so every model is tuned the same way.
     """
     tuned = ThresholdOptimizer(model, cv=0.25, refit=False, random_state=0).fit(X_train, Y_train)
-    # A LinearSVC has no probabilities: its thresholds apply to its decision scores (0 by default).
-    scores = (tuned.predict_proba(X_test) if hasattr(tuned.estimator_, "predict_proba")
-              else tuned.decision_function(X_test))
+    # The scores the thresholds apply to: probabilities, or a LinearSVC's decision scores (0 by default).
+    scores = getattr(tuned, tuned.response_method_)(X_test)
     report(f"{name}, {default} for every tag", Y_test, tuned.estimator_.predict(X_test), scores)
     return report(f"{name}, per-tag thresholds ({tuned.thresholds_.min():.2f} to {tuned.thresholds_.max():.2f})",
                   Y_test, tuned.predict(X_test), scores)
