@@ -2,6 +2,7 @@
 
 import collections
 import datetime
+import functools
 import os
 import platform
 import subprocess
@@ -38,6 +39,19 @@ def git_commit():
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+@functools.lru_cache(maxsize=None)
+def predates(commit, later):
+    """Whether the code of ``commit`` lacks commit ``later``: not ``later`` nor a descendant of it.
+
+    True for an unknown commit. A commit recorded as '<hash> with uncommitted changes' is read as <hash>.
+    """
+    try:
+        return subprocess.run(["git", "merge-base", "--is-ancestor", later, str(commit).split()[0]],
+                              capture_output=True, cwd=Path(__file__).resolve().parent).returncode != 0
+    except OSError:
+        return True
 
 
 def backends_of(rows):

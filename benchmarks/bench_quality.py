@@ -34,10 +34,8 @@ soon as it finishes, so an interrupted run resumes where it stopped
 import argparse
 import collections
 import fcntl
-import functools
 import json
 import os
-import subprocess
 import time
 import warnings
 
@@ -48,7 +46,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit, StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from _common import RESULTS, backends_of, chosen_names, data_dir, git_commit, write_table
+from _common import RESULTS, backends_of, chosen_names, data_dir, git_commit, predates, write_table
 from bench_kim import word2vec_cnn
 from skltext import ThresholdOptimizer
 from skltext.compare import make_model
@@ -229,16 +227,6 @@ DEFAULT_CHANGES = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
-def _predates(commit, later):
-    """Whether ``commit`` is not ``later`` or a descendant of it (True for an unknown commit)."""
-    try:
-        return subprocess.run(["git", "merge-base", "--is-ancestor", later, commit],
-                              capture_output=True).returncode != 0
-    except OSError:
-        return True
-
-
 def _mean_std(values, scale=100.0, digits=1):
     values = np.asarray(values, dtype=float) * scale
     return f"{values.mean():.{digits}f} ± {values.std():.{digits}f}"
@@ -268,7 +256,7 @@ def _stale(row):
     """The default changes a stored row predates (their descriptions)."""
     return [what for commit, models, corpora, what in DEFAULT_CHANGES
             if row["model"] in models and (corpora is None or row["corpus"] in corpora)
-            and _predates(row.get("commit", "unknown"), commit)]
+            and predates(row.get("commit", "unknown"), commit)]
 
 
 def _stale_notes(rows):

@@ -23,6 +23,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+from skltext.datasets import make_text_classification
 
 from .conftest import RecordingFit, sample_weight_given_to_keras, tiny
 
@@ -423,6 +424,26 @@ def test_lstm_max_pooling_reads_post_padding_like_pre_padding(bidirectional):
     np.testing.assert_allclose(pooled.predict_on_batch(ids), pooled.predict_on_batch(post), atol=1e-5)
     last = build_lstm(pooling="last", **settings)
     assert not np.allclose(last.predict_on_batch(ids), last.predict_on_batch(post), atol=1e-5)
+
+
+@pytest.mark.parametrize("corpus, expected", [("binary_corpus", "last"), ("multiclass_corpus", "last"),
+                                              ("multilabel_corpus", "last"), ("ten_classes", "max")])
+def test_lstm_pooling_auto_follows_the_target(corpus, expected, request):
+    """Check pooling='auto' (the default): the max over tokens for 10 or more classes, the last state for
+    fewer classes and for tag sets; a setting given is used as given."""
+    if corpus == "ten_classes":
+        texts, y = make_text_classification(200, n_classes=10, signal=0.5, max_length=12, random_state=0)
+    else:
+        texts, y = request.getfixturevalue(corpus)
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = LSTMClassifier(units=4, embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
+    layer_names = [layer.name for layer in model.model_.layers]
+    assert model.pooling == "auto" and model.pooling_ == expected
+    assert ("max_pool" in layer_names) is (expected == "max")
+    other = "last" if expected == "max" else "max"
+    given = LSTMClassifier(units=4, embedding_dim=8, epochs=1, pooling=other, random_state=0).fit(ids, y)
+    assert given.pooling_ == other
+    assert ("max_pool" in [layer.name for layer in given.model_.layers]) is (other == "max")
 
 
 def test_lstm_max_pooling_learns_and_survives_save_and_load(binary_corpus, tmp_path):
