@@ -224,6 +224,7 @@ DEFAULT_CHANGES = [
     ("1d10d18", ("ngram", "ngram+tfidf"), ("debtags",), "label-wise attention for multi-label targets"),
     ("5327ffa", ("ngram", "ngram+tfidf"), ("trec50", "nps_chat", "debian_sections"),
      "label-wise attention from 10 classes"),
+    ("241b229", ("lstm",), ("trec50", "nps_chat", "debian_sections"), "LSTM max pooling from 10 classes"),
 ]
 
 
@@ -270,6 +271,13 @@ def _stale_notes(rows):
                                      in sorted(counts.items(), key=lambda item: list(CORPORA).index(item[0][0])))
                          + ".")
     return notes
+
+
+def _copied_notes(rows):
+    """Notes naming the rows that were copied from a trial run on the same folds, and from where."""
+    counts = collections.Counter((r["corpus"], r["model"], r["copied_from"]) for r in rows if "copied_from" in r)
+    return [f"{corpus} {TITLES[model]}: {count} folds copied from {source}." for (corpus, model, source), count
+            in counts.items()]
 
 
 def main():
@@ -346,6 +354,7 @@ def main():
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
             *_stale_notes(rows),
+            *_copied_notes(rows),
         ],
     )
 
