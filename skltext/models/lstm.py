@@ -150,9 +150,9 @@ class LSTMClassifier(BaseTextClassifier):
         (benchmarks/results/tune_lstm_pooling.md) 'max' moved macro-F1 by
         +4.1 on TREC-50 (50 classes), +4.4 on nps_chat (15) and +10.6 on
         debian_sections (58, all five folds: 38.1 to 48.7), and by -2.0 on
-        TREC-6 (6), -0.4 on Subj and -0.3 on MR (2). Multi-label targets keep 'last' under
-        'auto': the two were not compared on a tag set. The value used is
-        ``pooling_``.
+        TREC-6 (6), -0.4 on Subj and -0.3 on MR (2). Multi-label targets
+        keep 'last' under 'auto': the two were not compared on a tag set.
+        The value used is ``pooling_``.
     bucket_by_length : bool or 'auto', default='auto'
         Train and predict on batches of documents of similar length, each
         read from its first token (its length rounded up to a multiple of 8),
