@@ -139,6 +139,11 @@ def render(raw):
     body += ["", "## 700,000 documents (bench_speed.py's 'scale' section: default LSTM, one epoch)", "",
              f"Sequence length {scale.get('sequence_length')}, training batches: {scale.get('training')}.", ""]
     body += markdown_table(["stage", "seconds", "documents/s"], scale_table)
+    from bench_speed import stale_lines
+
+    stale = stale_lines({"scale (GPU)": {"section": "scale", "commit": raw.get("commit")}})
+    if stale:
+        body += ["", *stale[:-1]]  # without its closing blank line
     for earlier in raw.get("earlier", []):
         body += ["", f"An earlier run ({earlier['date']}, commit {earlier['commit']}), for comparison:", ""]
         body += markdown_table(["contender", "training batches", "fit s", "epoch 1 s", "epoch s (median of 2..)",
