@@ -15,9 +15,10 @@ default network with its fast settings (one LSTM(64) on pre-padded ids with no
 mask, so TensorFlow's fused LSTM kernel runs, and a batch size chosen from
 the data size; on JAX the mask costs little, and the default network, larger
 than the hand-built one, is no faster per epoch), whose head reads the
-maximum of each unit over the tokens, as it does by default from 10 classes. It prints, for both, the
-epochs run, the best validation epoch, seconds per epoch and test macro-F1
-(overall and over the rarest third of the sections).
+maximum of each unit over the tokens, as it does by default from 10
+classes. It prints, for both, the epochs run, the best validation epoch,
+seconds per epoch and test macro-F1 (overall and over the rarest third of
+the sections).
 
 Sections with a handful of training descriptions stay hard for an LSTM. The
 model skltext suggests trying first on a corpus like this is the n-gram
