@@ -173,7 +173,6 @@ def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None):
     return row
 
 
-
 def run_trials(raw_path, rows, models, corpora, settings, folder):
     """Fit every model with every setting on every fold of ``corpora``, with the quality benchmark's seeds.
 
@@ -199,6 +198,7 @@ def run_trials(raw_path, rows, models, corpora, settings, folder):
                           f"fit {row['fit_seconds']:.0f} s", flush=True)
                     raw_path.write_text(json.dumps(rows, indent=1) + "\n")
     return rows
+
 
 def _key(row):
     return row["corpus"], row["model"], row["fold"]

@@ -252,6 +252,12 @@ def multiclass_pipeline(model_class, multiclass_corpus, _fitted_multiclass_pipel
 
 
 @pytest.fixture(scope="session")
+def ten_class_corpus():
+    """Ten classes: the fewest for which the 'auto' settings that depend on the class count switch on."""
+    return make_text_classification(200, n_classes=10, signal=0.5, max_length=12, random_state=0)
+
+
+@pytest.fixture(scope="session")
 def multilabel_corpus():
     return make_text_classification(240, n_classes=4, multilabel=True, signal=0.5, max_length=12,
                                     random_state=2)

@@ -23,7 +23,6 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
-from skltext.datasets import make_text_classification
 
 from .conftest import RecordingFit, sample_weight_given_to_keras, tiny
 
@@ -427,14 +426,11 @@ def test_lstm_max_pooling_reads_post_padding_like_pre_padding(bidirectional):
 
 
 @pytest.mark.parametrize("corpus, expected", [("binary_corpus", "last"), ("multiclass_corpus", "last"),
-                                              ("multilabel_corpus", "last"), ("ten_classes", "max")])
+                                              ("multilabel_corpus", "last"), ("ten_class_corpus", "max")])
 def test_lstm_pooling_auto_follows_the_target(corpus, expected, request):
     """Check pooling='auto' (the default): the max over tokens for 10 or more classes, the last state for
     fewer classes and for tag sets; a setting given is used as given."""
-    if corpus == "ten_classes":
-        texts, y = make_text_classification(200, n_classes=10, signal=0.5, max_length=12, random_state=0)
-    else:
-        texts, y = request.getfixturevalue(corpus)
+    texts, y = request.getfixturevalue(corpus)
     ids = TextTokenizer(max_len=12).fit_transform(texts)
     model = LSTMClassifier(units=4, embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
     layer_names = [layer.name for layer in model.model_.layers]

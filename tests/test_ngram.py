@@ -298,14 +298,11 @@ def test_learning_rate_auto_follows_the_target(corpus, expected, request):
 
 @pytest.mark.estimator
 @pytest.mark.parametrize("corpus, expected", [("multilabel_corpus", True), ("multiclass_corpus", False),
-                                              ("binary_corpus", False), ("ten_classes", True)])
+                                              ("binary_corpus", False), ("ten_class_corpus", True)])
 def test_label_attention_auto_follows_the_target(corpus, expected, request):
     """Check label_attention='auto' (the default): on for multi-label targets and for 10 or more classes,
     off for fewer; a bool is used as given."""
-    if corpus == "ten_classes":
-        texts, y = make_text_classification(200, n_classes=10, signal=0.5, max_length=12, random_state=0)
-    else:
-        texts, y = request.getfixturevalue(corpus)
+    texts, y = request.getfixturevalue(corpus)
     ids = TextTokenizer(max_len=12).fit_transform(texts)
     model = NgramClassifier(embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
     assert model.label_attention == "auto" and model.label_attention_ is expected
