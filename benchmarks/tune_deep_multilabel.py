@@ -1,0 +1,106 @@
+"""Multi-label settings of the CNN and the LSTM against their defaults, on debtags.
+
+The CNN and the LSTM stop early on the hold-out's loss (``scoring='loss'``),
+which the frequent tags dominate; NgramClassifier's multi-label default
+stops on the hold-out's macro average precision instead
+(results/tune_multilabel_defaults.md). This script tries that score, the
+LSTM's max pooling over time (its multi-class default from 10 classes) and
+a higher learning rate, each on the quality benchmark's debtags folds with
+its seed, model and per-tag thresholds, so the rows pair up fold by fold
+with the defaults and with results/quality.md.
+
+    KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models lstm
+    KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models cnn --settings defaults,ap
+
+Runs fold by fold, every chosen setting of a fold before the next fold, and
+writes each finished row to benchmarks/results/tune_deep_multilabel.json, so
+a run resumes and an interrupted one leaves whole folds side by side;
+``--table-only`` re-renders the table.
+"""
+
+import argparse
+import json
+
+import numpy as np
+
+from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
+from bench_quality import run_trials
+
+RAW = RESULTS / "tune_deep_multilabel.json"
+REFERENCE = "defaults"
+SETTINGS = {
+    "lstm": {
+        "defaults": {},
+        "max": {"pooling": "max"},
+        "ap": {"scoring": "average_precision"},
+        "max-ap": {"pooling": "max", "scoring": "average_precision"},
+        "max-ap-lr0.003": {"pooling": "max", "scoring": "average_precision", "learning_rate": 0.003},
+    },
+    "cnn": {
+        "defaults": {},
+        "ap": {"scoring": "average_precision"},
+    },
+}
+METRICS = ("macro_f1", "accuracy", "pr_auc")
+
+
+def summary_rows(rows):
+    """Per model and setting: means over the folds it shares with the defaults, and its gain there."""
+    lines = []
+    for model, settings in SETTINGS.items():
+        by_setting = {}
+        for row in rows:
+            if row["model"] == model:
+                by_setting.setdefault(row["setting"], {})[row["fold"]] = row
+        reference = by_setting.get(REFERENCE, {})
+        for setting in (s for s in settings if s in by_setting):
+            folds = sorted(set(by_setting[setting]) & set(reference))
+            if not folds:
+                continue
+            runs = [by_setting[setting][fold] for fold in folds]
+            gains = 100 * np.array([by_setting[setting][fold]["macro_f1"] - reference[fold]["macro_f1"]
+                                    for fold in folds])
+            lines.append([model, setting, len(folds),
+                          *(f"{100 * np.mean([run[metric] for run in runs]):.2f}" for metric in METRICS),
+                          f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
+                          f"{np.mean([run['epochs'] for run in runs]):.1f} / "
+                          f"{np.mean([run['best_epoch'] for run in runs]):.1f}",
+                          "" if setting == REFERENCE else f"{gains.mean():+.2f}",
+                          "" if setting == REFERENCE else f"{(gains > 0).sum()} of {len(gains)}"])
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default="lstm,cnn")
+    parser.add_argument("--settings", default=None,
+                        help="comma-separated setting names (default: all of each model's)")
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--table-only", action="store_true")
+    args = parser.parse_args()
+    models = chosen_names(parser, args.models, tuple(SETTINGS))
+    rows = json.loads(RAW.read_text()) if RAW.exists() else []
+    if not args.table_only:
+        folder = data_dir(args.data_dir)
+        for model in models:
+            known = tuple(SETTINGS[model])
+            names = known if args.settings is None else chosen_names(parser, args.settings, known)
+            rows = run_trials(RAW, rows, [model], ["debtags"], {name: SETTINGS[model][name] for name in names},
+                              folder)
+    write_table(
+        "tune_deep_multilabel", "Multi-label settings of the CNN and the LSTM against their defaults (debtags)",
+        "KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py",
+        ["model", "setting", "folds", "macro-F1", "micro-F1", "PR-AUC", "fit s", "epochs run / kept",
+         f"macro-F1 − '{REFERENCE}'", f"folds above '{REFERENCE}'"],
+        summary_rows(rows), backend=backends_of(rows),
+        notes=["Means in % over the folds a setting shares with the model's defaults: 5-fold GroupKFold of "
+               "debtags by source package, the quality benchmark's seed, per-tag thresholds chosen by "
+               "ThresholdOptimizer on a grouped 20% of each training fold. Settings: "
+               + "; ".join(f"{model} '{name}': {params or 'the defaults'}"
+                           for model, settings in SETTINGS.items() for name, params in settings.items())
+               + ". 'ap': early stopping (and the epoch kept) on the hold-out's macro average precision "
+               "instead of its loss. Fit times on a machine that may have been shared with other jobs."])
+
+
+if __name__ == "__main__":
+    main()
