@@ -173,18 +173,21 @@ def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None):
     return row
 
 
-def run_trials(raw_path, rows, models, corpora, settings, folder):
+def run_trials(raw_path, rows, models, corpora, settings, folder, folds=None):
     """Fit every model with every setting on every fold of ``corpora``, with the quality benchmark's seeds.
 
-    ``settings`` maps a name to a dict of parameters (``run_fold``'s ``params``). Runs fold by fold,
+    ``settings`` maps a name to a dict of parameters (``run_fold``'s ``params``); ``folds``, a set of
+    fold numbers, limits the run to those (None: all). Runs fold by fold,
     so an interrupted run leaves the settings of a fold side by side; rows already in ``rows`` (by
     model, corpus, fold and setting) are skipped, and ``rows`` is rewritten to ``raw_path`` after
     each new one. Returns ``rows``.
     """
     done = {(row["model"], row["corpus"], row["fold"], row["setting"]) for row in rows}
     for corpus in corpora:
-        texts, y, groups, folds = load(folder, corpus)
-        for fold, (train, test) in enumerate(folds):
+        texts, y, groups, splits = load(folder, corpus)
+        for fold, (train, test) in enumerate(splits):
+            if folds is not None and fold not in folds:
+                continue
             for model in models:
                 for setting, params in settings.items():
                     if (model, corpus, fold, setting) in done:

@@ -5,12 +5,13 @@ which the frequent tags dominate; NgramClassifier's multi-label default
 stops on the hold-out's macro average precision instead
 (results/tune_multilabel_defaults.md). This script tries that score, the
 LSTM's max pooling over time (its multi-class default from 10 classes) and
-a higher learning rate, each on the quality benchmark's debtags folds with
+a higher learning rate, and the CNN's label-wise attention over its
+windows (CAML), each on the quality benchmark's debtags folds with
 its seed, model and per-tag thresholds, so the rows pair up fold by fold
 with the defaults and with results/quality.md.
 
     KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models lstm
-    KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models cnn --settings defaults,ap
+    KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models cnn --settings defaults,ap --folds 0
 
 Runs fold by fold, every chosen setting of a fold before the next fold, and
 writes each finished row to benchmarks/results/tune_deep_multilabel.json, so
@@ -39,6 +40,8 @@ SETTINGS = {
     "cnn": {
         "defaults": {},
         "ap": {"scoring": "average_precision"},
+        "attention": {"label_attention": True},
+        "attention-ap": {"label_attention": True, "scoring": "average_precision"},
     },
 }
 METRICS = ("macro_f1", "accuracy", "pr_auc")
@@ -75,10 +78,12 @@ def main():
     parser.add_argument("--models", default="lstm,cnn")
     parser.add_argument("--settings", default=None,
                         help="comma-separated setting names (default: all of each model's)")
+    parser.add_argument("--folds", default=None, help="comma-separated fold numbers (default: all five)")
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args()
     models = chosen_names(parser, args.models, tuple(SETTINGS))
+    folds = None if args.folds is None else {int(fold) for fold in args.folds.split(",") if fold}
     rows = json.loads(RAW.read_text()) if RAW.exists() else []
     if not args.table_only:
         folder = data_dir(args.data_dir)
@@ -86,7 +91,7 @@ def main():
             known = tuple(SETTINGS[model])
             names = known if args.settings is None else chosen_names(parser, args.settings, known)
             rows = run_trials(RAW, rows, [model], ["debtags"], {name: SETTINGS[model][name] for name in names},
-                              folder)
+                              folder, folds=folds)
     write_table(
         "tune_deep_multilabel", "Multi-label settings of the CNN and the LSTM against their defaults (debtags)",
         "KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py",

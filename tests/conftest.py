@@ -211,6 +211,24 @@ class RecordingFit:
         monkeypatch.setattr(keras.Model, "fit", fit)
 
 
+def label_attention_logits(features, ids, attention, evidence):
+    """Label-wise attention logits computed directly: for each document and output, the softmax over the
+    document's non-padding positions of their attention scores, times each position's evidence.
+
+    ``features`` has shape (documents, positions, dim), aligned with ``ids`` (0 for padding).
+    """
+    logits = np.zeros((len(ids), attention.shape[1]))
+    for row, (document, read) in enumerate(zip(ids, features)):
+        present = read[document != 0]
+        if len(present) == 0:
+            continue
+        scores = present @ attention
+        weights = np.exp(scores - scores.max(axis=0))
+        weights /= weights.sum(axis=0)
+        logits[row] = (weights * (present @ evidence)).sum(axis=0)
+    return logits
+
+
 def tiny(model_class, **params):
     """A fast instance of ``model_class``; ``params`` override the tiny defaults."""
     return model_class(**{**TINY[model_class], **params})

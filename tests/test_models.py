@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 
-from .conftest import RecordingFit, sample_weight_given_to_keras, tiny
+from .conftest import RecordingFit, label_attention_logits, sample_weight_given_to_keras, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -452,3 +452,49 @@ def test_lstm_max_pooling_learns_and_survives_save_and_load(binary_corpus, tmp_p
     save_model(pipe, tmp_path / "model")
     np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),
                                atol=1e-6)
+
+
+def test_cnn_label_attention_adds_each_outputs_reading_of_the_windows_to_its_logits():
+    """Check build_cnn(label_attention=True): the plain network's outputs at the start (zero evidence, the
+    other layers seeded alike), then each output's attention over the window features at the token
+    positions added to its logit; padding gets no attention and an empty document none at all."""
+    from skltext.models import build_cnn
+
+    settings = dict(vocab_size=20, sequence_length=None, n_outputs=3, output_activation="sigmoid",
+                    embedding_dim=4, filters=3, kernel_sizes=(2, 3), seed=0)
+    plain, attending = build_cnn(**settings), build_cnn(**settings, label_attention=True)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 0], [0, 0, 0, 0, 11]], dtype=np.int32)
+    np.testing.assert_allclose(np.asarray(attending(ids)), np.asarray(plain(ids)), rtol=1e-6, atol=1e-7)
+    rng = np.random.default_rng(0)
+    attention, evidence = (rng.normal(size=(6, 3)).astype("float32") for _ in range(2))
+    attending.get_layer("label_attention").set_weights([attention, evidence])
+    windows = np.asarray(keras.Model(attending.input, attending.get_layer("concatenate_windows").output)(ids))
+    logits = np.asarray(keras.Model(attending.input, attending.get_layer("output").output)(ids))
+    expected = 1 / (1 + np.exp(-(logits + label_attention_logits(windows, ids, attention, evidence))))
+    np.testing.assert_allclose(np.asarray(attending(ids)), expected, rtol=1e-5, atol=1e-6)
+    wider = np.hstack([np.zeros((4, 6), dtype=np.int32), ids])
+    np.testing.assert_allclose(np.asarray(attending(wider)), np.asarray(attending(ids)), rtol=1e-5, atol=1e-6)
+    assert np.abs(np.asarray(attending(ids)) - np.asarray(plain(ids)))[[0, 1, 3]].min() > 0
+    np.testing.assert_allclose(np.asarray(attending(ids))[2], np.asarray(plain(ids))[2], rtol=1e-6)
+
+
+def test_cnn_label_attention_learns_and_survives_save_and_load(multilabel_corpus, tmp_path):
+    """Check that the CNN's attention and evidence vectors train on a multi-label target, that the layer is
+    built only when asked for, and that save_model / load_model keep the predictions."""
+    from skltext import load_model, save_model
+
+    texts, y = multilabel_corpus
+    assert "label_attention" not in [layer.name for layer in _pipe(CNNClassifier).fit(texts, y)[-1].model_.layers]
+    pipe = _pipe(CNNClassifier, label_attention=True, epochs=5).fit(texts, y)
+    attention, evidence = pipe[-1].model_.get_layer("label_attention").get_weights()
+    assert attention.shape == evidence.shape == (8, np.asarray(y).shape[1])  # 4 filters x 2 window sizes
+    assert np.abs(evidence).max() > 0
+    save_model(pipe, tmp_path / "model")
+    np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_cnn_label_attention_must_be_a_bool(binary_corpus):
+    texts, y = binary_corpus
+    with pytest.raises(ValueError, match="label_attention"):
+        _pipe(CNNClassifier, label_attention="yes").fit(texts, y)

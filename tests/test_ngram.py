@@ -12,6 +12,8 @@ from skltext.models import build_ngram
 from skltext.models._ngrams import NgramEncoder
 from skltext.persistence import load_model, save_model
 
+from .conftest import label_attention_logits
+
 TINY_NGRAM = dict(embedding_dim=8, epochs=3, batch_size=16, learning_rate=0.05, random_state=0)
 
 # Pre-padded word ids: 0 = padding, 1 = out-of-vocabulary.
@@ -208,21 +210,6 @@ def test_wide_model_learns_and_survives_save_and_load(tmp_path, corpus, request)
                                rtol=1e-5, atol=1e-6)
 
 
-def _label_attention_logits(table, attention, evidence, ids):
-    """Label-wise attention logits computed directly: for each document and output, the softmax over
-    the document's ids of their attention scores, times each id's evidence."""
-    logits = np.zeros((len(ids), attention.shape[1]))
-    for row, document in enumerate(ids):
-        embedded = table[document[document != 0]]
-        if len(embedded) == 0:
-            continue
-        scores = embedded @ attention
-        weights = np.exp(scores - scores.max(axis=0))
-        weights /= weights.sum(axis=0)
-        logits[row] = (weights * (embedded @ evidence)).sum(axis=0)
-    return logits
-
-
 @pytest.mark.estimator
 def test_label_attention_adds_each_outputs_own_reading_of_the_ids_to_its_logits():
     """Check label_attention=True: the same outputs as without it at the start (zero evidence, the other
@@ -238,7 +225,7 @@ def test_label_attention_adds_each_outputs_own_reading_of_the_ids_to_its_logits(
     layer.set_weights([attention, evidence])
     table = attending.get_layer("embedding").get_weights()[0]
     logits = np.asarray(keras.Model(attending.input, attending.get_layer("output").output)(ids))
-    expected = 1 / (1 + np.exp(-(logits + _label_attention_logits(table, attention, evidence, ids))))
+    expected = 1 / (1 + np.exp(-(logits + label_attention_logits(table[ids], ids, attention, evidence))))
     np.testing.assert_allclose(np.asarray(attending(ids)), expected, rtol=1e-5, atol=1e-6)
     # Padding columns in front change nothing; the evidence does reach the outputs.
     wider = np.hstack([np.zeros((4, 6), dtype=np.int32), ids])

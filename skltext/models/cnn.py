@@ -10,6 +10,7 @@ from ._accelerator import runs_on_accelerator
 from ._base import BaseTextClassifier
 from ._docs import fill_shared_doc
 from ._blocks import PaddingPositionsToZero, classification_head, embedding_block, layer_seeds
+from ._label_attention import LabelAttention
 from ._length_buckets import reading_widths
 from ._scalars import accepts_numpy_scalars
 
@@ -40,6 +41,7 @@ def build_cnn(
     dropout=0.5,
     dense_units=None,
     padding_invariant=True,
+    label_attention=False,
     pretrained=False,
     seed=None,
 ):
@@ -58,7 +60,7 @@ def build_cnn(
         Units of the output layer.
     output_activation : {'sigmoid', 'softmax'}
         Activation of the output layer.
-    embedding_dim, filters, kernel_sizes, spatial_dropout, dropout, dense_units
+    embedding_dim, filters, kernel_sizes, spatial_dropout, dropout, dense_units, label_attention
         As in :class:`CNNClassifier`.
     padding_invariant : bool, default=True
         Make the output independent of padding: the embedded sequence is zero
@@ -94,7 +96,7 @@ def build_cnn(
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
                                 zero_padding_positions=padding_invariant, pretrained=pretrained,
                                 seed=next(seeds))
-    pooled = []
+    feature_maps, pooled = [], []
     for size in kernel_sizes:
         # 'same' padding lets windows wider than short documents still apply.
         conv = keras.layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv_{size}",
@@ -103,10 +105,21 @@ def build_cnn(
             # ReLU outputs are >= 0, so zeros at padding positions never beat a token's window
             # in the max pool; a document without tokens pools to zeros at any width.
             conv = PaddingPositionsToZero(name=f"zero_padding_{size}")([conv, inputs])
+        feature_maps.append(conv)
         pooled.append(keras.layers.GlobalMaxPooling1D(name=f"max_pool_{size}")(conv))
     x = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="concatenate")(pooled)
+    head_seed = next(seeds)
+    extra_logits = None
+    if label_attention:
+        # Every output attends to the windows' features at each token ('same' padding keeps them aligned
+        # with the ids, so padding positions get no attention): CAML (Mullenbach et al., 2018).
+        windows = (feature_maps[0] if len(feature_maps) == 1
+                   else keras.layers.Concatenate(name="concatenate_windows")(feature_maps))
+        extra_logits = LabelAttention(n_outputs, seed=next(seeds), name="label_attention",
+                                      dtype="float32")(windows, inputs)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
-                                  dropout=dropout, dense_units=dense_units, seed=next(seeds))
+                                  dropout=dropout, dense_units=dense_units, seed=head_seed,
+                                  extra_logits=extra_logits)
     return keras.Model(inputs, outputs, name="cnn_classifier")
 
 
@@ -158,6 +171,14 @@ class CNNClassifier(BaseTextClassifier):
         width's compilation much (on an H200, a fit of 5.6 s at full width
         took 57.5 s in buckets; benchmarks/results/gpu.md). The choice made
         is ``bucket_by_length_``.
+    label_attention : bool, default=False
+        Also let every output attend to the convolution features at each
+        token with weights of its own and add what it reads to its logit
+        (label-wise attention over the windows, CAML; Mullenbach et al.,
+        2018), as :class:`NgramClassifier` does over its embeddings: the
+        windows that signal a rare label are not max-pooled together with
+        those every other label reads. Costs one attention score per token
+        and output.
 {shared_parameters}
 
     Attributes
@@ -188,6 +209,7 @@ class CNNClassifier(BaseTextClassifier):
         "filters": [Interval(Integral, 1, None, closed="left")],
         "kernel_sizes": ["array-like"],
         "bucket_by_length": ["boolean", StrOptions({"auto"})],
+        "label_attention": ["boolean"],
     }
     # Few widths, so few step functions to compile; the output does not depend on the padding.
     _bucket_grid = "geometric"
@@ -200,6 +222,7 @@ class CNNClassifier(BaseTextClassifier):
         filters=200,
         kernel_sizes=(3, 4, 5),
         bucket_by_length="auto",
+        label_attention=False,
         embedding_dim=128,
         embeddings=None,
         trainable_embeddings=True,
@@ -239,6 +262,7 @@ class CNNClassifier(BaseTextClassifier):
         self.filters = filters
         self.kernel_sizes = kernel_sizes
         self.bucket_by_length = bucket_by_length
+        self.label_attention = label_attention
 
     def _check_params(self):
         sizes = list(self.kernel_sizes)
@@ -264,5 +288,6 @@ class CNNClassifier(BaseTextClassifier):
             embedding_dim=meta["embedding_dim"], pretrained=meta["pretrained"], filters=self.filters,
             kernel_sizes=tuple(int(s) for s in self.kernel_sizes),
             spatial_dropout=self.spatial_dropout, dropout=self.dropout, dense_units=self.dense_units,
-            padding_invariant=self._padding_invariant, seed=meta["seed"],
+            padding_invariant=self._padding_invariant, label_attention=bool(self.label_attention),
+            seed=meta["seed"],
         )
