@@ -5,8 +5,8 @@ which the frequent tags dominate; NgramClassifier's multi-label default
 stops on the hold-out's macro average precision instead
 (results/tune_multilabel_defaults.md). This script tries that score, the
 LSTM's max pooling over time (its multi-class default from 10 classes) and
-a higher learning rate, and the CNN's label-wise attention over its
-windows (CAML), each on the quality benchmark's debtags folds with
+a higher learning rate, and label-wise attention over the CNN's windows
+(CAML) and over the LSTM's outputs, each on the quality benchmark's debtags folds with
 its seed, model and per-tag thresholds, so the rows pair up fold by fold
 with the defaults and with results/quality.md.
 
@@ -36,6 +36,7 @@ SETTINGS = {
         "ap": {"scoring": "average_precision"},
         "max-ap": {"pooling": "max", "scoring": "average_precision"},
         "max-ap-lr0.003": {"pooling": "max", "scoring": "average_precision", "learning_rate": 0.003},
+        "max-ap-attention": {"pooling": "max", "scoring": "average_precision", "label_attention": True},
     },
     "cnn": {
         "defaults": {},

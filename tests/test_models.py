@@ -498,3 +498,55 @@ def test_cnn_label_attention_must_be_a_bool(binary_corpus):
     texts, y = binary_corpus
     with pytest.raises(ValueError, match="label_attention"):
         _pipe(CNNClassifier, label_attention="yes").fit(texts, y)
+
+
+@pytest.mark.parametrize("cell, bidirectional, pooling, mask_padding", [
+    ("lstm", False, "last", False), ("lstm", True, "last", False), ("gru", True, "last", True),
+    ("gru", False, "last", False), ("lstm", True, "max", True), ("lstm", False, "max", False),
+])
+def test_lstm_label_attention_starts_as_the_plain_network(cell, bidirectional, pooling, mask_padding):
+    """Check build_lstm(label_attention=True): with its evidence at zero and the other layers seeded alike,
+    the outputs are the plain network's, so 'last' reads the same final states from the layer's states
+    as the plain network does without sequences, for either cell, direction and padding mask."""
+    from skltext.models import build_lstm
+
+    settings = dict(vocab_size=20, sequence_length=None, n_outputs=3, output_activation="sigmoid",
+                    embedding_dim=4, units=5, cell=cell, bidirectional=bidirectional, pooling=pooling,
+                    mask_padding=mask_padding, seed=0)
+    plain, attending = build_lstm(**settings), build_lstm(**settings, label_attention=True)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 11]], dtype=np.int32)
+    np.testing.assert_allclose(np.asarray(attending(ids)), np.asarray(plain(ids)), rtol=1e-5, atol=1e-6)
+    evidence_shape = (10 if bidirectional else 5, 3)
+    assert [w.shape for w in attending.get_layer("label_attention").get_weights()] == [evidence_shape] * 2
+
+
+def test_lstm_label_attention_adds_each_outputs_reading_of_the_states_to_its_logits():
+    """Check that each output's attention over the top layer's outputs at the token positions is added
+    to its logit, padding left out."""
+    from skltext.models import build_lstm
+
+    attending = build_lstm(vocab_size=20, sequence_length=None, n_outputs=3, output_activation="sigmoid",
+                           embedding_dim=4, units=5, pooling="last", label_attention=True, seed=0)
+    ids = np.array([[0, 0, 5, 6, 7], [0, 3, 4, 4, 9], [0, 0, 0, 0, 11]], dtype=np.int32)
+    rng = np.random.default_rng(0)
+    attention, evidence = (rng.normal(size=(5, 3)).astype("float32") for _ in range(2))
+    attending.get_layer("label_attention").set_weights([attention, evidence])
+    sequences = np.asarray(keras.Model(attending.input, attending.get_layer("lstm_0").output[0])(ids))
+    logits = np.asarray(keras.Model(attending.input, attending.get_layer("output").output)(ids))
+    expected = 1 / (1 + np.exp(-(logits + label_attention_logits(sequences, ids, attention, evidence))))
+    np.testing.assert_allclose(np.asarray(attending(ids)), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_label_attention_learns_and_survives_save_and_load(multilabel_corpus, tmp_path):
+    """Check that the LSTM's attention and evidence vectors train on a multi-label target and that
+    save_model / load_model keep the predictions; off by default."""
+    from skltext import load_model, save_model
+
+    texts, y = multilabel_corpus
+    assert LSTMClassifier().label_attention is False
+    pipe = _pipe(LSTMClassifier, label_attention=True, epochs=5).fit(texts, y)
+    assert pipe[-1].pooling_ == "last"
+    assert np.abs(pipe[-1].model_.get_layer("label_attention").get_weights()[1]).max() > 0
+    save_model(pipe, tmp_path / "model")
+    np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),
+                               rtol=1e-5, atol=1e-6)

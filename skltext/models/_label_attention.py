@@ -34,13 +34,19 @@ class LabelAttention(keras.layers.Layer):
     Called on ``(embedded, ids)``: ``embedded`` of shape (batch, length, dim)
     and the ids of shape (batch, length), 0 for padding. Padding gets no
     attention; a document without ids gets zero logits. The evidence vectors
-    start at zero, so a network starts as it would without this layer.
+    start at zero, so a network starts as it would without this layer. A
+    Keras mask on ``embedded`` (an LSTM's ``mask_padding``) marks the same
+    positions as the ids, so it is taken and not passed on.
     """
 
     def __init__(self, n_outputs, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.n_outputs = n_outputs
         self.seed = seed
+        self.supports_masking = True
+
+    def compute_mask(self, *inputs, mask=None, **kwargs):
+        return None
 
     def build(self, embedded_shape, ids_shape=None):
         dim = embedded_shape[-1]

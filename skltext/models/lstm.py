@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseTextClassifier
 from ._docs import fill_shared_doc
 from ._blocks import TokenMaxPooling, classification_head, embedding_block, layer_seeds
+from ._label_attention import LabelAttention
 from ._scalars import accepts_numpy_scalars
 from ._slow_settings import warn_slow_recurrent_settings
 
@@ -43,6 +44,7 @@ def build_lstm(
     dense_units=None,
     mask_padding=False,
     pooling="last",
+    label_attention=False,
     pretrained=False,
     seed=None,
 ):
@@ -59,7 +61,8 @@ def build_lstm(
     output_activation : {'sigmoid', 'softmax'}
         Activation of the output layer.
     embedding_dim, cell, units, num_layers, bidirectional, spatial_dropout, \
-recurrent_dropout, dropout, dense_units, mask_padding, pooling
+recurrent_dropout, dropout, dense_units, mask_padding, pooling, \
+label_attention
         As in :class:`LSTMClassifier`.
     pretrained : bool, default=False
         Hold the padding row of the embedding at zero (for weights set from
@@ -88,8 +91,14 @@ recurrent_dropout, dropout, dense_units, mask_padding, pooling
                                 embedding_dim=embedding_dim, spatial_dropout=spatial_dropout,
                                 mask_padding=mask_padding, pretrained=pretrained, seed=next(seeds))
     for depth in range(num_layers):
-        settings = {"units": units, "return_sequences": depth < num_layers - 1 or pooling != "last",
+        top = depth == num_layers - 1
+        settings = {"units": units, "return_sequences": not top or pooling != "last" or label_attention,
                     "recurrent_dropout": recurrent_dropout}
+        # Label-wise attention reads the top layer's outputs at every position; 'last' then takes the
+        # final state from the layer's states, which is what the layer returns without sequences.
+        final_states = top and label_attention and pooling == "last"
+        if final_states:
+            settings["return_state"] = True
         layer = _recurrent_layer(cell, name=f"{cell}_{depth}", seed=next(seeds), **settings)
         if bidirectional:
             # Keras would copy the forward layer, seeds included, so both directions would start alike.
@@ -97,10 +106,23 @@ recurrent_dropout, dropout, dense_units, mask_padding, pooling
                                         **settings)
             layer = keras.layers.Bidirectional(layer, backward_layer=backward, name=f"bidirectional_{depth}")
         x = layer(x)
+    sequences = x
+    if final_states:
+        sequences, *states = x
+        # The hidden state of each direction: LSTM layers return (h, c) per direction, GRU layers h.
+        per_direction = len(states) // (2 if bidirectional else 1)
+        finals = states[::per_direction]
+        x = finals[0] if len(finals) == 1 else keras.layers.Concatenate(name="final_states")(finals)
     if pooling == "max":
         x = TokenMaxPooling(name="max_pool")([x, inputs])
+    head_seed = next(seeds)
+    extra_logits = None
+    if label_attention:
+        extra_logits = LabelAttention(n_outputs, seed=next(seeds), name="label_attention",
+                                      dtype="float32")(sequences, inputs)
     outputs = classification_head(x, n_outputs=n_outputs, output_activation=output_activation,
-                                  dropout=dropout, dense_units=dense_units, seed=next(seeds))
+                                  dropout=dropout, dense_units=dense_units, seed=head_seed,
+                                  extra_logits=extra_logits)
     return keras.Model(inputs, outputs, name="lstm_classifier")
 
 
@@ -153,6 +175,12 @@ class LSTMClassifier(BaseTextClassifier):
         TREC-6 (6), -0.4 on Subj and -0.3 on MR (2). Multi-label targets
         keep 'last' under 'auto': the two were not compared on a tag set.
         The value used is ``pooling_``.
+    label_attention : bool, default=False
+        Also let every output attend to the last recurrent layer's outputs
+        at each token with weights of its own and add what it reads to its
+        logit (label-wise attention, as in :class:`NgramClassifier`; LAAT,
+        Vu et al., 2020, over an LSTM), beside what ``pooling`` hands the
+        head. Costs one attention score per token and output.
     bucket_by_length : bool or 'auto', default='auto'
         Train and predict on batches of documents of similar length, each
         read from its first token (its length rounded up to a multiple of 8),
@@ -203,6 +231,7 @@ class LSTMClassifier(BaseTextClassifier):
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "mask_padding": ["boolean"],
         "pooling": [StrOptions({*_POOLINGS, "auto"})],
+        "label_attention": ["boolean"],
         "bucket_by_length": ["boolean", StrOptions({"auto"})],
     }
 
@@ -216,6 +245,7 @@ class LSTMClassifier(BaseTextClassifier):
         recurrent_dropout=0.0,
         mask_padding=False,
         pooling="auto",
+        label_attention=False,
         bucket_by_length="auto",
         embedding_dim=128,
         embeddings=None,
@@ -260,6 +290,7 @@ class LSTMClassifier(BaseTextClassifier):
         self.recurrent_dropout = recurrent_dropout
         self.mask_padding = mask_padding
         self.pooling = pooling
+        self.label_attention = label_attention
         self.bucket_by_length = bucket_by_length
 
     def _choose_reading_mode(self, X):
@@ -291,5 +322,6 @@ class LSTMClassifier(BaseTextClassifier):
             num_layers=self.num_layers, bidirectional=self.bidirectional,
             spatial_dropout=self.spatial_dropout, recurrent_dropout=self.recurrent_dropout,
             dropout=self.dropout, dense_units=self.dense_units, mask_padding=self.mask_padding,
-            pooling=self._resolved_pooling(meta["n_outputs"]), seed=meta["seed"],
+            pooling=self._resolved_pooling(meta["n_outputs"]), label_attention=bool(self.label_attention),
+            seed=meta["seed"],
         )
