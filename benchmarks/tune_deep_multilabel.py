@@ -37,6 +37,8 @@ SETTINGS = {
         "max-ap": {"pooling": "max", "scoring": "average_precision"},
         "max-ap-lr0.003": {"pooling": "max", "scoring": "average_precision", "learning_rate": 0.003},
         "max-ap-attention": {"pooling": "max", "scoring": "average_precision", "label_attention": True},
+        "max-ap-attention-lr0.003": {"pooling": "max", "scoring": "average_precision", "label_attention": True,
+                                     "learning_rate": 0.003},
     },
     "cnn": {
         "defaults": {},
