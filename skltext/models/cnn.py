@@ -178,7 +178,9 @@ class CNNClassifier(BaseTextClassifier):
         2018), as :class:`NgramClassifier` does over its embeddings: the
         windows that signal a rare label are not max-pooled together with
         those every other label reads. Costs one attention score per token
-        and output.
+        and output. On a fold of debtags (208 tags, early stopping on macro
+        average precision) it moved macro-F1 from 33.1 to 33.2 at 1.9 times
+        the fit time (benchmarks/results/tune_deep_multilabel.md).
 {shared_parameters}
 
     Attributes
