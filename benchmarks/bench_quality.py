@@ -203,6 +203,23 @@ def run_trials(raw_path, rows, models, corpora, settings, folder, folds=None):
     return rows
 
 
+def paired_with_reference(rows, settings, reference):
+    """Trial rows (of one model and corpus) set against the ``reference`` setting's, fold by fold.
+
+    Yields, for each of ``settings`` that has rows on folds the reference has too, the setting, its rows
+    on those folds and its macro-F1 gain over the reference on each, in points.
+    """
+    by_setting = {}
+    for row in rows:
+        by_setting.setdefault(row["setting"], {})[row["fold"]] = row
+    base = by_setting.get(reference, {})
+    for setting in (name for name in settings if name in by_setting):
+        folds = sorted(set(by_setting[setting]) & set(base))
+        if folds:
+            yield (setting, [by_setting[setting][fold] for fold in folds],
+                   100 * np.array([by_setting[setting][fold]["macro_f1"] - base[fold]["macro_f1"] for fold in folds]))
+
+
 def _key(row):
     return row["corpus"], row["model"], row["fold"]
 

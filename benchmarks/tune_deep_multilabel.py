@@ -25,7 +25,7 @@ import json
 import numpy as np
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import run_trials
+from bench_quality import paired_with_reference, run_trials
 
 RAW = RESULTS / "tune_deep_multilabel.json"
 REFERENCE = "defaults"
@@ -54,19 +54,9 @@ def summary_rows(rows):
     """Per model and setting: means over the folds it shares with the defaults, and its gain there."""
     lines = []
     for model, settings in SETTINGS.items():
-        by_setting = {}
-        for row in rows:
-            if row["model"] == model:
-                by_setting.setdefault(row["setting"], {})[row["fold"]] = row
-        reference = by_setting.get(REFERENCE, {})
-        for setting in (s for s in settings if s in by_setting):
-            folds = sorted(set(by_setting[setting]) & set(reference))
-            if not folds:
-                continue
-            runs = [by_setting[setting][fold] for fold in folds]
-            gains = 100 * np.array([by_setting[setting][fold]["macro_f1"] - reference[fold]["macro_f1"]
-                                    for fold in folds])
-            lines.append([model, setting, len(folds),
+        model_rows = [row for row in rows if row["model"] == model]
+        for setting, runs, gains in paired_with_reference(model_rows, settings, REFERENCE):
+            lines.append([model, setting, len(runs),
                           *(f"{100 * np.mean([run[metric] for run in runs]):.2f}" for metric in METRICS),
                           f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
                           f"{np.mean([run['epochs'] for run in runs]):.1f} / "

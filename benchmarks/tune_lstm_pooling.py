@@ -20,7 +20,7 @@ import json
 import numpy as np
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, run_trials
+from bench_quality import CORPORA, paired_with_reference, run_trials
 
 RAW = RESULTS / "tune_lstm_pooling.json"
 REFERENCE = "last"
@@ -37,20 +37,10 @@ def summary_rows(rows):
     """Per corpus and setting: means over the folds it shares with the reference, and its gain there."""
     lines = []
     for corpus in CORPORA:
-        by_setting = {}
-        for row in rows:
-            if row["corpus"] == corpus:
-                by_setting.setdefault(row["setting"], {})[row["fold"]] = row
-        reference = by_setting.get(REFERENCE, {})
-        for setting in (s for s in SETTINGS if s in by_setting):
-            folds = sorted(set(by_setting[setting]) & set(reference))
-            if not folds:
-                continue
-            runs = [by_setting[setting][fold] for fold in folds]
+        corpus_rows = [row for row in rows if row["corpus"] == corpus]
+        for setting, runs, gains in paired_with_reference(corpus_rows, SETTINGS, REFERENCE):
             means = [100 * np.mean([run[metric] for run in runs]) for metric in METRICS]
-            gains = 100 * np.array([by_setting[setting][fold]["macro_f1"] - reference[fold]["macro_f1"]
-                                    for fold in folds])
-            lines.append([corpus, setting, len(folds), *(f"{mean:.2f}" for mean in means),
+            lines.append([corpus, setting, len(runs), *(f"{mean:.2f}" for mean in means),
                           f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
                           f"{np.mean([run['epochs'] for run in runs]):.1f}" if "epochs" in runs[0] else "",
                           "" if setting == REFERENCE else f"{gains.mean():+.2f}",
