@@ -494,10 +494,10 @@ def test_cnn_label_attention_learns_and_survives_save_and_load(multilabel_corpus
                                rtol=1e-5, atol=1e-6)
 
 
-def test_cnn_label_attention_must_be_a_bool(binary_corpus):
+def test_label_attention_must_be_a_bool(model_class, binary_corpus):
     texts, y = binary_corpus
     with pytest.raises(ValueError, match="label_attention"):
-        _pipe(CNNClassifier, label_attention="yes").fit(texts, y)
+        _pipe(model_class, label_attention="yes").fit(texts, y)
 
 
 @pytest.mark.parametrize("cell, bidirectional, pooling, mask_padding", [
