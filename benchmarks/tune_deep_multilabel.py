@@ -99,7 +99,8 @@ def main():
                + ". 'ap': early stopping (and the epoch kept) on the hold-out's macro average precision "
                "instead of its loss. Fit times on a machine that may have been shared with other jobs.",
                "",
-               "Fold 0 only so far, and fold 1 for the CNN's 'defaults' and 'ap' (2026-12-04, each run alone "
+               "Fold 0 only so far, and fold 1 for the CNN's 'defaults' and 'ap' and the LSTM's 'defaults' and "
+               "'max-ap-attention-lr0.003' (11.0 to 33.1) (2026-12-04, each run alone "
                "on the machine, apart from about two minutes of tests): too few folds to change a default. The LSTM's defaults (the last state, "
                "a learning rate of 0.001) learn little of the 208 tags in 20 epochs: max pooling doubles "
                "macro-F1 (10.4 to 18.4) but still keeps the 20th and last epoch, with or without 'ap' "
