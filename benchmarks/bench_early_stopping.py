@@ -1,14 +1,15 @@
 """Early stopping on the validation loss against early stopping on a scorer (``scoring=``), for the CNN.
 
 The same CNN (library defaults, ``random_state`` = seed) is trained with
-``scoring='loss'`` (the default) and with a scorer computed on the
-early-stopping hold-out after every epoch: ``'f1_macro'`` on TREC-50 (50
-question types, 4 to 1,017 training questions each; the standard 5,452 / 500
-split, seeds 0-2) and ``'average_precision'`` on a debtags sample (multi-label;
-8,000 package descriptions, tags with at least 20 uses in the sample,
-3-fold GroupKFold by source package). Each row gives the test macro-F1,
-accuracy (micro-F1 for multi-label, at the 0.5 threshold), macro PR-AUC, the
-epoch kept (``best_epoch_``) and run (``n_iter_``), and the fit time.
+``scoring='loss'`` (the default for single-label targets, and for tag sets too
+when this ran) and with a scorer computed on the early-stopping hold-out after
+every epoch: ``'f1_macro'`` on TREC-50 (50 question types, 4 to 1,017 training
+questions each; the standard 5,452 / 500 split, seeds 0-2) and
+``'average_precision'`` on a debtags sample (multi-label; 8,000 package
+descriptions, tags with at least 20 uses in the sample, 3-fold GroupKFold by
+source package). Each row gives the test macro-F1, accuracy (micro-F1 for
+multi-label, at the 0.5 threshold), macro PR-AUC, the epoch kept
+(``best_epoch_``) and run (``n_iter_``), and the fit time.
 
     KERAS_BACKEND=jax nice -n 10 python benchmarks/bench_early_stopping.py
     python benchmarks/bench_early_stopping.py --table-only

@@ -4,14 +4,15 @@ import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.metrics import get_scorer
+from sklearn.metrics import average_precision_score, get_scorer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skltext import CNNClassifier, LSTMClassifier, NgramClassifier, TextTokenizer
+from skltext.models._epoch_scoring import HoldoutPredictor
 
-from .conftest import tiny
+from .conftest import TINY, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -172,30 +173,51 @@ def test_without_a_hold_out_no_score_is_computed(multiclass_ids):
     assert "val_f1_macro" not in model.history_ and "val_loss" not in model.history_
 
 
-def test_default_watches_the_validation_loss(multiclass_ids):
-    """Check that scoring='loss' adds nothing to the history and keeps the lowest validation loss."""
+def test_default_watches_the_validation_loss_of_classes(multiclass_ids):
+    """Check that the default, scoring='auto', watches the validation loss of a multi-class target: it adds
+    nothing to the history and keeps the lowest validation loss."""
     X, y = multiclass_ids
     model = tiny(CNNClassifier, epochs=2, patience=2).fit(X, y)
-    assert model.scoring == "loss"
+    assert model.scoring == "auto"
     assert set(model.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert model.best_epoch_ == int(np.argmin(model.history_["val_loss"])) + 1
 
 
 @pytest.mark.parametrize("corpus, watched", [("multilabel_corpus", "val_average_precision"),
                                              ("multiclass_corpus", "val_loss")])
-def test_auto_watches_average_precision_for_multilabel_targets_only(corpus, watched, request):
-    """Check scoring='auto' (NgramClassifier's default): the macro average precision of the hold-out for
+@pytest.mark.parametrize("model_class", [NgramClassifier, CNNClassifier, LSTMClassifier])
+def test_auto_watches_average_precision_for_multilabel_targets_only(model_class, corpus, watched, request):
+    """Check scoring='auto' (every model's default): the macro average precision of the hold-out for
     multi-label targets, the validation loss otherwise; without early stopping it is no error."""
     texts, y = request.getfixturevalue(corpus)
     X = TextTokenizer(max_len=12).fit_transform(texts)
-    model = NgramClassifier(embedding_dim=8, epochs=3, patience=3, learning_rate=0.05, random_state=0).fit(X, y)
+    small = {"embedding_dim": 8, "random_state": 0, **TINY.get(model_class, {})}
+    model = model_class(**{**small, "epochs": 3, "patience": 3, "learning_rate": 0.05}).fit(X, y)
     assert model.scoring == "auto"
     scores = model.history_[watched]
     assert len(scores) == model.n_iter_
     best = np.argmax(scores) if watched == "val_average_precision" else np.argmin(scores)
     assert model.best_epoch_ == int(best) + 1
-    unstopped = NgramClassifier(embedding_dim=8, epochs=2, early_stopping=False, random_state=0).fit(X, y)
+    unstopped = model_class(**{**small, "epochs": 2, "early_stopping": False}).fit(X, y)
     assert unstopped.n_iter_ == 2 and "val_average_precision" not in unstopped.history_
+
+
+@pytest.mark.parametrize("model_class", [CNNClassifier, NgramClassifier])
+def test_a_two_label_target_is_scored_on_both_labels(model_class, multilabel_corpus):
+    """Check that the default scoring trains on a tag set of two tags, and that a scorer scores both
+    tags: scikit-learn reads two label indices as a binary target and would score one column."""
+    texts, Y = multilabel_corpus
+    Y = Y[:, :2]
+    X = TextTokenizer(max_len=12).fit_transform(texts)
+    model = model_class(**{"embedding_dim": 8, "random_state": 0, **TINY.get(model_class, {}), "epochs": 2}).fit(X, Y)
+    assert len(model.history_["val_average_precision"]) == model.n_iter_
+    predictor = HoldoutPredictor(model, lambda ids: model.model_.predict(model.feature_encoder_.transform(ids),
+                                                                         verbose=0))
+    proba = predictor.predict_proba(X)
+    assert proba.shape == Y.shape
+    expected = average_precision_score(Y, proba, average="macro")
+    assert expected != pytest.approx(average_precision_score(Y[:, 1], proba[:, 1]))
+    assert get_scorer("average_precision")(predictor, X, Y) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -234,7 +256,7 @@ def test_clone_and_grid_search_over_scoring(binary_corpus):
     """Check that scoring is an ordinary parameter: cloned as given and searchable."""
     texts, y = binary_corpus
     assert clone(tiny(CNNClassifier, scoring=_always_half)).scoring is _always_half
-    assert LSTMClassifier().get_params()["scoring"] == CNNClassifier().get_params()["scoring"] == "loss"
+    assert LSTMClassifier().get_params()["scoring"] == CNNClassifier().get_params()["scoring"] == "auto"
     pipe = make_pipeline(TextTokenizer(max_len=12), tiny(CNNClassifier, epochs=1))
     search = GridSearchCV(pipe, {"cnnclassifier__scoring": ["loss", "balanced_accuracy"]}, cv=2,
                           scoring="f1_macro", refit=False, error_score="raise").fit(texts, y)

@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 
-from .conftest import RecordingFit, label_attention_logits, sample_weight_given_to_keras, tiny
+from .conftest import TINY, RecordingFit, label_attention_logits, sample_weight_given_to_keras, tiny
 
 pytestmark = pytest.mark.estimator
 
@@ -426,10 +426,10 @@ def test_lstm_max_pooling_reads_post_padding_like_pre_padding(bidirectional):
 
 
 @pytest.mark.parametrize("corpus, expected", [("binary_corpus", "last"), ("multiclass_corpus", "last"),
-                                              ("multilabel_corpus", "last"), ("ten_class_corpus", "max")])
+                                              ("multilabel_corpus", "max"), ("ten_class_corpus", "max")])
 def test_lstm_pooling_auto_follows_the_target(corpus, expected, request):
-    """Check pooling='auto' (the default): the max over tokens for 10 or more classes, the last state for
-    fewer classes and for tag sets; a setting given is used as given."""
+    """Check pooling='auto' (the default): the max over tokens for 10 or more classes and for tag sets,
+    the last state for fewer classes; a setting given is used as given."""
     texts, y = request.getfixturevalue(corpus)
     ids = TextTokenizer(max_len=12).fit_transform(texts)
     model = LSTMClassifier(units=4, embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
@@ -440,6 +440,44 @@ def test_lstm_pooling_auto_follows_the_target(corpus, expected, request):
     given = LSTMClassifier(units=4, embedding_dim=8, epochs=1, pooling=other, random_state=0).fit(ids, y)
     assert given.pooling_ == other
     assert ("max_pool" in [layer.name for layer in given.model_.layers]) is (other == "max")
+
+
+@pytest.mark.parametrize("corpus, attention, rate", [("multilabel_corpus", True, 0.003),
+                                                    ("multiclass_corpus", False, 0.001),
+                                                    ("ten_class_corpus", False, 0.001)])
+def test_lstm_label_attention_and_learning_rate_auto_follow_the_target(corpus, attention, rate, request):
+    """Check label_attention='auto' and learning_rate='auto' (the defaults): attention and a rate of 0.003
+    for tag sets, neither attention nor a rate above 0.001 for classes; settings given are used as given."""
+    texts, y = request.getfixturevalue(corpus)
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    model = LSTMClassifier(units=4, embedding_dim=8, epochs=1, random_state=0).fit(ids, y)
+    assert model.label_attention == "auto" and model.label_attention_ is attention
+    assert ("label_attention" in [layer.name for layer in model.model_.layers]) is attention
+    assert model.learning_rate == "auto" and model.learning_rate_ == rate
+    assert float(model.model_.optimizer.learning_rate) == pytest.approx(rate)
+    given = LSTMClassifier(units=4, embedding_dim=8, epochs=1, label_attention=not attention, learning_rate=0.02,
+                           random_state=0).fit(ids, y)
+    assert given.label_attention_ is (not attention) and given.learning_rate_ == 0.02
+    assert ("label_attention" in [layer.name for layer in given.model_.layers]) is (not attention)
+    assert float(given.model_.optimizer.learning_rate) == pytest.approx(0.02)
+
+
+@pytest.mark.parametrize("model_class, explicit", [
+    (CNNClassifier, {"scoring": "average_precision"}),
+    (LSTMClassifier, {"scoring": "average_precision", "pooling": "max", "label_attention": True,
+                      "learning_rate": 0.003}),
+])
+def test_multilabel_defaults_are_the_settings_they_name(model_class, explicit, multilabel_corpus):
+    """Check that on a tag set the 'auto' defaults train the very model of the settings they stand for
+    (those benchmarks/tune_deep_multilabel.py measured): same history, same predictions."""
+    texts, y = multilabel_corpus
+    ids = TextTokenizer(max_len=12).fit_transform(texts)
+    small = {key: value for key, value in TINY[model_class].items() if key != "learning_rate"}
+    by_default = model_class(**small).fit(ids, y)
+    given = model_class(**small, **explicit).fit(ids, y)
+    assert "val_average_precision" in by_default.history_
+    assert by_default.history_ == given.history_
+    np.testing.assert_array_equal(by_default.predict_proba(ids), given.predict_proba(ids))
 
 
 def test_lstm_max_pooling_learns_and_survives_save_and_load(binary_corpus, tmp_path):
@@ -539,13 +577,12 @@ def test_lstm_label_attention_adds_each_outputs_reading_of_the_states_to_its_log
 
 def test_lstm_label_attention_learns_and_survives_save_and_load(multilabel_corpus, tmp_path):
     """Check that the LSTM's attention and evidence vectors train on a multi-label target and that
-    save_model / load_model keep the predictions; off by default."""
+    save_model / load_model keep the predictions, here beside the last state."""
     from skltext import load_model, save_model
 
     texts, y = multilabel_corpus
-    assert LSTMClassifier().label_attention is False
-    pipe = _pipe(LSTMClassifier, label_attention=True, epochs=5).fit(texts, y)
-    assert pipe[-1].pooling_ == "last"
+    pipe = _pipe(LSTMClassifier, label_attention=True, pooling="last", epochs=5).fit(texts, y)
+    assert pipe[-1].pooling_ == "last" and pipe[-1].label_attention_ is True
     assert np.abs(pipe[-1].model_.get_layer("label_attention").get_weights()[1]).max() > 0
     save_model(pipe, tmp_path / "model")
     np.testing.assert_allclose(load_model(tmp_path / "model").predict_proba(texts), pipe.predict_proba(texts),

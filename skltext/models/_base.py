@@ -138,7 +138,7 @@ class BaseTextClassifier(KerasClassifier):
         early_stopping,
         validation_fraction,
         patience,
-        scoring="loss",
+        scoring="auto",
         refit=False,
         callbacks,
         warm_start,
@@ -259,9 +259,18 @@ class BaseTextClassifier(KerasClassifier):
     def _check_params(self):
         """Checks that span several parameters; subclasses extend it."""
 
+    # Models whose learning_rate can be 'auto' set this to its (multi-label, other targets) values.
+    _auto_learning_rates = None
+
     def _resolved_learning_rate(self):
-        """The learning rate the optimizer gets; subclasses with a target-dependent default override it."""
-        return self.learning_rate
+        """The learning rate the optimizer gets; where it can be 'auto', also ``learning_rate_``."""
+        if self._auto_learning_rates is None:
+            return self.learning_rate
+        multilabel, other = self._auto_learning_rates
+        self.learning_rate_ = self.learning_rate
+        if self.learning_rate == "auto":
+            self.learning_rate_ = multilabel if self.target_type_ == "multilabel-indicator" else other
+        return self.learning_rate_
 
     def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Replaces scikeras' version to describe the target once and pass it on to training.

@@ -111,7 +111,7 @@ default='auto'
     patience : int, default={patience}
         Epochs without improvement of the validation loss (or the ``scoring``
         score) before stopping.
-    scoring : str or callable, default={scoring!r}
+    scoring : str or callable, default='auto'
         What early stopping watches on the hold-out, and so which epoch's
         weights are kept. 'loss' is the validation loss (lower is better).
         'auto' is 'average_precision' for multi-label targets, where a loss
@@ -124,7 +124,9 @@ default='auto'
         'balanced_accuracy', 'roc_auc_ovr', 'neg_log_loss'; for multi-label
         targets e.g. 'average_precision', 'roc_auc', or 'f1_macro' on the
         0.5 threshold of ``predict``) or a callable ``scorer(estimator, X,
-        y)``, called with an object that has the estimator's ``classes_``,
+        y)``, called with an object that has the estimator's ``classes_``
+        (for multi-label targets one ``[0, 1]`` array per label, which
+        scikit-learn's scorers read as multi-label even for two labels),
         ``predict`` and ``predict_proba``. The score is added to ``history_``
         as ``val_<name>`` (``val_score`` for a callable), replacing a Keras
         value of the same name such as ``val_accuracy``, and is weighted as
@@ -229,11 +231,11 @@ def fill_shared_doc(**defaults):
     **defaults : dict
         The defaults the shared parameter section leaves open
         (``embedding_dim``, ``dropout``, ``learning_rate``, ``epochs``, ``patience``,
-        ``class_weight``; ``scoring`` is 'loss' and ``refit`` False unless given, ``refit_note``
+        ``class_weight``; ``refit`` is False unless given, ``refit_note``
         adds the model's measurements to ``refit``'s description; ``learning_rate_type``
         and ``learning_rate_auto`` describe a learning rate that can be 'auto').
     """
     return insert_doc_sections(shared_parameters=SHARED_PARAMETERS_DOC.format(
-        **{"scoring": "loss", "refit": False, "refit_note": _REFIT_OFF, "learning_rate_type": "float",
+        **{"refit": False, "refit_note": _REFIT_OFF, "learning_rate_type": "float",
            "learning_rate_auto": "", **defaults}),
                                shared_attributes=SHARED_ATTRIBUTES_DOC)

@@ -85,7 +85,8 @@ class HoldoutPredictor:
 
     Scorers need a fitted classifier; the estimator itself is not one until
     ``fit`` returns. This object has what the scorers use: the estimator's
-    ``classes_`` and tags, and ``predict``, ``predict_proba``,
+    ``classes_`` (for a multi-label target, one ``[0, 1]`` array per label
+    instead) and tags, and ``predict``, ``predict_proba``,
     ``predict_log_proba`` and ``score`` computed from the current network's
     outputs, decoded by the estimator's target encoder. Outputs are computed once per epoch for the hold-out
     (``clear`` forgets them), whichever of the methods a scorer calls.
@@ -106,6 +107,11 @@ class HoldoutPredictor:
 
     @property
     def classes_(self):
+        # scikit-learn's scorers read the target type from classes_: the label indices of a two-label
+        # target read as a binary target (and only one column would be scored), one [0, 1] pair per
+        # label reads as multi-label, as a multi-output forest's classes_ do.
+        if self.estimator.target_type_ == "multilabel-indicator":
+            return [np.array([0, 1])] * len(self.estimator.classes_)
         return self.estimator.classes_
 
     def __sklearn_tags__(self):

@@ -242,7 +242,7 @@ class CNNClassifier(BaseTextClassifier):
         early_stopping=True,
         validation_fraction=0.1,
         patience=5,
-        scoring="loss",
+        scoring="auto",
         refit=False,
         callbacks=None,
         warm_start=False,

@@ -134,7 +134,12 @@ def _recurrent_layer(cell, *, units, name, seed, **settings):
                         recurrent_initializer=keras.initializers.Orthogonal(seed=recurrent_seed), **settings)
 
 
-@fill_shared_doc(embedding_dim=128, dropout=0.2, patience=3, learning_rate=0.001, epochs=20, class_weight=None)
+@fill_shared_doc(
+    embedding_dim=128, dropout=0.2, patience=3, learning_rate="'auto'", epochs=20, class_weight=None,
+    learning_rate_type="float or 'auto'",
+    learning_rate_auto=("\n        'auto' is 0.003 for multi-label targets and 0.001 otherwise; the value\n"
+                        "        used is ``learning_rate_``."),
+)
 class LSTMClassifier(BaseTextClassifier):
     """Recurrent neural text classifier: embedding, LSTM or GRU layers, dense head.
 
@@ -167,15 +172,16 @@ class LSTMClassifier(BaseTextClassifier):
         the maximum of each of its units over the document's token positions
         (padding left out), so a cue anywhere in a long document counts as
         much as one at its end, and post-padded ids read as well as
-        pre-padded ones. 'auto' is 'max' for multi-class targets of 10 or
-        more classes and 'last' otherwise. On the quality benchmark's folds
-        (benchmarks/results/tune_lstm_pooling.md) 'max' moved macro-F1 by
-        +4.1 on TREC-50 (50 classes), +4.4 on nps_chat (15) and +10.6 on
-        debian_sections (58, all five folds: 38.1 to 48.7), and by -2.0 on
-        TREC-6 (6), -0.4 on Subj and -0.3 on MR (2). Multi-label targets
-        keep 'last' under 'auto': the two were not compared on a tag set.
-        The value used is ``pooling_``.
-    label_attention : bool, default=False
+        pre-padded ones. 'auto' is 'max' for multi-label targets and for
+        multi-class targets of 10 or more classes, and 'last' otherwise. On
+        the quality benchmark's folds (benchmarks/results/tune_lstm_pooling.md)
+        'max' moved macro-F1 by +4.1 on TREC-50 (50 classes), +4.4 on
+        nps_chat (15) and +10.6 on debian_sections (58, all five folds: 38.1
+        to 48.7), and by -2.0 on TREC-6 (6), -0.4 on Subj and -0.3 on MR
+        (2); on a fold of debtags (208 tags) by +8.0
+        (benchmarks/results/tune_deep_multilabel.md). The value used is
+        ``pooling_``.
+    label_attention : bool or 'auto', default='auto'
         Also let every output attend to the last recurrent layer's outputs
         at each token with weights of its own and add what it reads to its
         logit (label-wise attention, as in :class:`NgramClassifier`; LAAT,
@@ -184,7 +190,9 @@ class LSTMClassifier(BaseTextClassifier):
         debtags (208 tags; max pooling, a learning rate of 0.003, early
         stopping on macro average precision) it raised macro-F1 from 29.0 to
         32.0 at 1.4 times the fit time
-        (benchmarks/results/tune_deep_multilabel.md).
+        (benchmarks/results/tune_deep_multilabel.md). 'auto' turns it on for
+        multi-label targets; it was not measured on multi-class ones. The
+        value used is ``label_attention_``.
     bucket_by_length : bool or 'auto', default='auto'
         Train and predict on batches of documents of similar length, each
         read from its first token (its length rounded up to a multiple of 8),
@@ -206,6 +214,12 @@ class LSTMClassifier(BaseTextClassifier):
     pooling_ : {'last', 'max'}
         What the head of the last ``fit``'s network reads (``pooling`` with
         'auto' resolved).
+    label_attention_ : bool
+        Whether the network of the last ``fit`` has label-wise attention
+        (``label_attention`` with 'auto' resolved).
+    learning_rate_ : float
+        The learning rate of the last ``fit`` (``learning_rate`` with 'auto'
+        resolved: 0.003 for multi-label targets, 0.001 otherwise).
     bucket_by_length_ : bool
         Whether the last ``fit`` read documents in length buckets, and so
         ``predict`` does too.
@@ -235,9 +249,13 @@ class LSTMClassifier(BaseTextClassifier):
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "mask_padding": ["boolean"],
         "pooling": [StrOptions({*_POOLINGS, "auto"})],
-        "label_attention": ["boolean"],
+        "label_attention": ["boolean", StrOptions({"auto"})],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "bucket_by_length": ["boolean", StrOptions({"auto"})],
     }
+
+    # learning_rate='auto': (multi-label, other targets).
+    _auto_learning_rates = (0.003, 0.001)
 
     def __init__(
         self,
@@ -249,7 +267,7 @@ class LSTMClassifier(BaseTextClassifier):
         recurrent_dropout=0.0,
         mask_padding=False,
         pooling="auto",
-        label_attention=False,
+        label_attention="auto",
         bucket_by_length="auto",
         embedding_dim=128,
         embeddings=None,
@@ -258,7 +276,7 @@ class LSTMClassifier(BaseTextClassifier):
         dropout=0.2,
         dense_units=None,
         optimizer="adam",
-        learning_rate=0.001,
+        learning_rate="auto",
         loss="auto",
         class_weight=None,
         class_weight_mu=0.15,
@@ -268,7 +286,7 @@ class LSTMClassifier(BaseTextClassifier):
         early_stopping=True,
         validation_fraction=0.1,
         patience=3,
-        scoring="loss",
+        scoring="auto",
         refit=False,
         callbacks=None,
         warm_start=False,
@@ -313,8 +331,15 @@ class LSTMClassifier(BaseTextClassifier):
         self.pooling_ = self.pooling
         if self.pooling == "auto":
             many_classes = self.target_type_ == "multiclass" and n_outputs >= MAX_POOLING_MIN_CLASSES
-            self.pooling_ = "max" if many_classes else "last"
+            multilabel = self.target_type_ == "multilabel-indicator"
+            self.pooling_ = "max" if many_classes or multilabel else "last"
         return self.pooling_
+
+    def _resolved_label_attention(self):
+        self.label_attention_ = self.label_attention
+        if self.label_attention == "auto":
+            self.label_attention_ = self.target_type_ == "multilabel-indicator"
+        return bool(self.label_attention_)
 
     def _build_network(self, meta):
         return build_lstm(
@@ -326,6 +351,6 @@ class LSTMClassifier(BaseTextClassifier):
             num_layers=self.num_layers, bidirectional=self.bidirectional,
             spatial_dropout=self.spatial_dropout, recurrent_dropout=self.recurrent_dropout,
             dropout=self.dropout, dense_units=self.dense_units, mask_padding=self.mask_padding,
-            pooling=self._resolved_pooling(meta["n_outputs"]), label_attention=bool(self.label_attention),
+            pooling=self._resolved_pooling(meta["n_outputs"]), label_attention=self._resolved_label_attention(),
             seed=meta["seed"],
         )

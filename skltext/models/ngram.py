@@ -168,7 +168,7 @@ def build_ngram(
 
 @fill_shared_doc(
     embedding_dim=100, dropout=0.5, patience=3, learning_rate="'auto'", epochs=50, class_weight="'auto'",
-    scoring="auto", refit=True, learning_rate_type="float or 'auto'",
+    refit=True, learning_rate_type="float or 'auto'",
     refit_note=("\n        On the quality benchmark's folds, refitting raised macro-F1 on MR\n"
                 "        (+0.4), Subj (+0.3), TREC-50 (+0.2), nps_chat (+1.2), a fold of\n"
                 "        debian_sections (+1.1) and one of debtags (+1.5, per-tag\n"
@@ -404,6 +404,8 @@ class NgramClassifier(BaseTextClassifier):
 
     # The CNN's coarser reading widths: few batch shapes to compile.
     _bucket_grid = "geometric"
+    # learning_rate='auto': (multi-label, other targets).
+    _auto_learning_rates = (0.01, 0.002)
 
     def _choose_reading_mode(self, X):
         # Balanced batches mix lengths freely, so they are read at full width.
@@ -411,12 +413,6 @@ class NgramClassifier(BaseTextClassifier):
 
     def _reads_in_length_buckets(self):
         return getattr(self, "bucket_by_length_", False)
-
-    def _resolved_learning_rate(self):
-        self.learning_rate_ = self.learning_rate
-        if self.learning_rate == "auto":
-            self.learning_rate_ = 0.01 if self.target_type_ == "multilabel-indicator" else 0.002
-        return self.learning_rate_
 
     def _resolved_label_attention(self, n_outputs):
         self.label_attention_ = self.label_attention
