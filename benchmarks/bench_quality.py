@@ -245,6 +245,7 @@ DEFAULT_CHANGES = [
     ("5327ffa", ("ngram", "ngram+tfidf"), ("trec50", "nps_chat", "debian_sections"),
      "label-wise attention from 10 classes"),
     ("241b229", ("lstm",), ("trec50", "nps_chat", "debian_sections"), "LSTM max pooling from 10 classes"),
+    ("a8a9dd4", ("cnn", "lstm"), ("debtags",), "the CNN's and the LSTM's multi-label defaults"),
 ]
 
 
@@ -365,13 +366,14 @@ def main():
             "fold 1, beside another benchmark process; the debtags n-gram rows ran beside the test suite "
             "and other benchmarks, so their 657 s a fold is high. The debian_sections DeepLinearClassifier "
             "rows, re-run with label-wise attention, ran beside short tests for folds 0 and 1 (739 s a fold "
-            "on average; 755, 624 and 638 s for the three that ran alone). The debtags CNN rows ran beside two "
-            "other benchmark processes (405 s for fold 0, 690 to 964 s for the others). The debtags LSTM rows "
-            "ran alone on the machine (2026-12-04), apart from half a minute of tests. On debtags the one-vs-rest logistic "
-            "regressions use liblinear "
+            "on average; 755, 624 and 638 s for the three that ran alone). The debtags CNN and LSTM rows, from "
+            "the multi-label trials (results/tune_deep_multilabel.md, 2026-12-04), ran alone on the machine "
+            "apart from the test suite beside the CNN's fold 2 for a few minutes; a test checks that the "
+            "multi-label defaults train the same network as the trial settings. On debtags the one-vs-rest "
+            "logistic regressions use liblinear "
             "(results/tune_multilabel_solver.md). The CNN + word2vec rows (vectors trained on each training "
             "fold, `train_word_vectors(vector_size=128)`, then fine-tuned) ran partly beside the test suite; "
-            "they are not run on debian_sections and debtags, where the CNN alone takes 570 s or more a fold.",
+            "they are not run on debian_sections and debtags, where the CNN alone takes 440 s or more a fold.",
             "Protocols: " + "; ".join(f"{c}: {p}" for c, (_, p, _) in CORPORA.items()) + ".",
             f"Rows from commit(s) {', '.join(commits)}.",
             *_stale_notes(rows),
