@@ -23,7 +23,7 @@ the same split, the usual linear baseline: TF-IDF + a linear SVM per tag
 (one-vs-rest). Every model gets its per-tag thresholds the same way. It
 reports micro-F1, macro-F1 and PR-AUC.
 
-    python examples/multilabel_stuck_accuracy.py           # about 9 minutes on 2 CPU cores
+    python examples/multilabel_stuck_accuracy.py           # about 7 minutes on 2 CPU cores
     python examples/multilabel_stuck_accuracy.py --small   # under a minute, used by the tests
 """
 
