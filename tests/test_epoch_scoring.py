@@ -209,7 +209,8 @@ def test_a_two_label_target_is_scored_on_both_labels(model_class, multilabel_cor
     texts, Y = multilabel_corpus
     Y = Y[:, :2]
     X = TextTokenizer(max_len=12).fit_transform(texts)
-    model = model_class(**{"embedding_dim": 8, "random_state": 0, **TINY.get(model_class, {}), "epochs": 2}).fit(X, Y)
+    small = {"embedding_dim": 8, "random_state": 0, **TINY.get(model_class, {}), "epochs": 2}
+    model = model_class(**small).fit(X, Y)
     assert len(model.history_["val_average_precision"]) == model.n_iter_
     predictor = HoldoutPredictor(model, lambda ids: model.model_.predict(model.feature_encoder_.transform(ids),
                                                                          verbose=0))
