@@ -17,10 +17,8 @@ resumes; ``--table-only`` re-renders the table.
 import argparse
 import json
 
-import numpy as np
-
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, paired_with_reference, run_trials
+from bench_quality import CORPORA, run_trials, trial_summary_rows
 
 RAW = RESULTS / "tune_lstm_pooling.json"
 REFERENCE = "last"
@@ -30,22 +28,6 @@ SETTINGS = {
     "max-bidirectional": {"pooling": "max", "bidirectional": True},
     "last-bidirectional": {"pooling": "last", "bidirectional": True},
 }
-METRICS = ("macro_f1", "accuracy", "pr_auc")
-
-
-def summary_rows(rows):
-    """Per corpus and setting: means over the folds it shares with the reference, and its gain there."""
-    lines = []
-    for corpus in CORPORA:
-        corpus_rows = [row for row in rows if row["corpus"] == corpus]
-        for setting, runs, gains in paired_with_reference(corpus_rows, SETTINGS, REFERENCE):
-            means = [100 * np.mean([run[metric] for run in runs]) for metric in METRICS]
-            lines.append([corpus, setting, len(runs), *(f"{mean:.2f}" for mean in means),
-                          f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
-                          f"{np.mean([run['epochs'] for run in runs]):.1f}" if "epochs" in runs[0] else "",
-                          "" if setting == REFERENCE else f"{gains.mean():+.2f}",
-                          "" if setting == REFERENCE else f"{(gains > 0).sum()} of {len(gains)}"])
-    return lines
 
 
 def main():
@@ -64,7 +46,7 @@ def main():
                 "KERAS_BACKEND=jax python benchmarks/tune_lstm_pooling.py",
                 ["corpus", "setting", "folds", "macro-F1", "accuracy", "PR-AUC", "fit s", "epochs",
                  f"macro-F1 − '{REFERENCE}'", f"folds above '{REFERENCE}'"],
-                summary_rows(rows), backend=backends_of(rows),
+                trial_summary_rows(rows, SETTINGS, REFERENCE), backend=backends_of(rows),
                 notes=["Means in % over the folds a setting shares with 'last' (TREC: seeds of the standard split). "
                        "Settings: " + "; ".join(f"'{name}': {params or 'the defaults'}"
                                                 for name, params in SETTINGS.items()) + ". Fit times on a "
