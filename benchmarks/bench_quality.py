@@ -137,11 +137,17 @@ def _epochs(model):
     return None
 
 
-def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None):
-    """Fit one model on one fold and score it on the test part (``params``: settings for trials)."""
+def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None, build=None):
+    """Fit one model on one fold and score it on the test part.
+
+    ``params``: settings for trials; ``build``: for trials of other models, a function of the fold's seed
+    that returns the unfitted model to use instead of the one ``name`` stands for.
+    """
     target_type = "multilabel-indicator" if y.ndim == 2 else ("binary" if len(np.unique(y)) == 2 else "multiclass")
     # Every model is skltext compare's, with the fold's seed; the word2vec vectors learn from the training fold.
-    if name == "cnn+word2vec":
+    if build is not None:
+        model = build(seed)
+    elif name == "cnn+word2vec":
         model = word2vec_cnn(trainable=True)(texts[train], seed)
     else:
         model = make_model(name, target_type=target_type, random_state=seed, params=params)
