@@ -223,8 +223,8 @@ def findings(done):
         free, floor, micro = _rule(r, "tuned per label, no"), _rule(r, "tuned per label, higher"), _rule(
             r, "tuned, objective")
         lines.append(
-            f"- debtags, skltext CNN (a subset, at most 10 epochs): the network learns few of the "
-            f"{r['n_labels']} labels; {r['kept_default']:.0f} per fold never reach an out-of-fold F1 of 0.1. "
+            f"- debtags, skltext CNN (a subset, at most 10 epochs): of the {r['n_labels']} labels, "
+            f"{r['kept_default']:.0f} per fold never reach an out-of-fold F1 of 0.1. "
             "The F1-optimal threshold of a weak label is low (half its best F1, for calibrated probabilities), "
             f"so tuning every label (no guard) predicts {free[2]:.1f} labels per document and micro-F1 falls to {free[0]:.3f}; "
             f"the default floor keeps {tuned[2]:.1f} per document, but micro-F1 still drops by "
