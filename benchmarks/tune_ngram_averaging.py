@@ -19,9 +19,10 @@ run resumes; ``--table-only`` re-renders the table.
 import argparse
 import json
 
+import keras
 import numpy as np
 
-from _common import RESULTS, backends_of, data_dir, write_table
+from _common import RESULTS, backends_of, data_dir, git_commit, write_table
 from bench_quality import RAW as QUALITY_RAW
 from bench_quality import fold_seed, load, run_fold
 from skltext import DeepLinearClassifier
@@ -56,7 +57,7 @@ def main():
                 continue
             row = run_fold("ngram x2", CORPUS, texts, y, groups, train, test, fold_seed(CORPUS, fold),
                            build=two_networks)
-            row["fold"] = fold
+            row.update(fold=fold, backend=keras.backend.backend(), commit=git_commit())
             rows.append(row)
             print(f"fold {fold}: macro-F1 {row['macro_f1']:.4f} fit {row['fit_seconds']:.0f} s", flush=True)
             RAW.write_text(json.dumps(rows, indent=1) + "\n")
