@@ -12,7 +12,8 @@ with its seed, model and per-tag thresholds, so the rows pair up fold by fold
 with results/quality.md. The settings that won on all five folds became the
 multi-label defaults: the CNN's 'ap' and the LSTM's
 'max-ap-attention-lr0.003'. NgramClassifier's options are set against its
-current defaults ('defaults'): ``wide=True`` and ``embedding_dim=200``.
+current defaults ('defaults'): ``wide=True``, ``embedding_dim=200`` and
+reading in length buckets.
 
     KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models lstm
     KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models cnn --settings 0.2.0,ap --folds 0
@@ -63,6 +64,7 @@ CHANGES = {
         "defaults": {},
         "wide": {"wide": True},
         "wide-dim200": {"wide": True, "embedding_dim": 200},
+        "buckets": {"bucket_by_length": True},
     },
 }
 SETTINGS = {model: {name: {**BEFORE[model], **changes} for name, changes in settings.items()}
