@@ -226,12 +226,12 @@ def paired_with_reference(rows, settings, reference):
                    100 * np.array([by_setting[setting][fold]["macro_f1"] - base[fold]["macro_f1"] for fold in folds]))
 
 
-def trial_summary_rows(rows, settings, reference):
+def trial_summary_rows(rows, settings, reference, epochs_kept=False):
     """Table lines of trial rows of one model, per corpus and setting, against the ``reference`` setting.
 
     Each line: corpus, setting, folds shared with the reference, mean macro-F1, accuracy (micro-F1) and
-    PR-AUC in %, fit seconds, epochs run, and the mean gain in macro-F1 over the reference with the number
-    of folds where it is positive (blank on the reference's own line).
+    PR-AUC in %, fit seconds, epochs run (and kept, with ``epochs_kept``), and the mean gain in macro-F1
+    over the reference with the number of folds where it is positive (blank on the reference's own line).
     """
     lines = []
     for corpus in CORPORA:
@@ -240,10 +240,17 @@ def trial_summary_rows(rows, settings, reference):
             means = [100 * np.mean([run[metric] for run in runs]) for metric in ("macro_f1", "accuracy", "pr_auc")]
             lines.append([corpus, setting, len(runs), *(f"{mean:.2f}" for mean in means),
                           f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
-                          f"{np.mean([run['epochs'] for run in runs]):.1f}" if "epochs" in runs[0] else "",
+                          _epochs_cell(runs, epochs_kept),
                           "" if setting == reference else f"{gains.mean():+.2f}",
                           "" if setting == reference else f"{(gains > 0).sum()} of {len(gains)}"])
     return lines
+
+
+def _epochs_cell(runs, kept):
+    if "epochs" not in runs[0]:
+        return ""
+    cell = f"{np.mean([run['epochs'] for run in runs]):.1f}"
+    return cell + f" / {np.mean([run['best_epoch'] for run in runs]):.1f}" if kept else cell
 
 
 def _key(row):

@@ -12,8 +12,8 @@ with its seed, model and per-tag thresholds, so the rows pair up fold by fold
 with results/quality.md. The settings that won on all five folds became the
 multi-label defaults: the CNN's 'ap' and the LSTM's
 'max-ap-attention-lr0.003'. NgramClassifier's options are set against its
-current defaults ('defaults'): ``wide=True``, ``embedding_dim=200`` and
-reading in length buckets.
+current defaults ('defaults'): ``wide=True`` and reading in length
+buckets.
 
     KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models lstm
     KERAS_BACKEND=jax python benchmarks/tune_deep_multilabel.py --models cnn --settings 0.2.0,ap --folds 0
@@ -27,10 +27,8 @@ a run resumes and an interrupted one leaves whole folds side by side;
 import argparse
 import json
 
-import numpy as np
-
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import paired_with_reference, run_trials
+from bench_quality import run_trials, trial_summary_rows
 
 RAW = RESULTS / "tune_deep_multilabel.json"
 # Each model's settings are set against one of them: the CNN's and the LSTM's defaults before these trials,
@@ -63,30 +61,18 @@ CHANGES = {
     "ngram": {
         "defaults": {},
         "wide": {"wide": True},
-        "wide-dim200": {"wide": True, "embedding_dim": 200},
         "buckets": {"bucket_by_length": True},
     },
 }
 SETTINGS = {model: {name: {**BEFORE[model], **changes} for name, changes in settings.items()}
             for model, settings in CHANGES.items()}
-METRICS = ("macro_f1", "accuracy", "pr_auc")
 
 
 def summary_rows(rows):
-    """Per model and setting: means over the folds it shares with the defaults, and its gain there."""
-    lines = []
-    for model, settings in SETTINGS.items():
-        model_rows = [row for row in rows if row["model"] == model]
-        reference = REFERENCE[model]
-        for setting, runs, gains in paired_with_reference(model_rows, settings, reference):
-            lines.append([model, setting, len(runs),
-                          *(f"{100 * np.mean([run[metric] for run in runs]):.2f}" for metric in METRICS),
-                          f"{np.mean([run['fit_seconds'] for run in runs]):.0f}",
-                          f"{np.mean([run['epochs'] for run in runs]):.1f} / "
-                          f"{np.mean([run['best_epoch'] for run in runs]):.1f}",
-                          "" if setting == reference else f"{gains.mean():+.2f}",
-                          "" if setting == reference else f"{(gains > 0).sum()} of {len(gains)}"])
-    return lines
+    """Per model and setting: means over the folds it shares with the model's reference, and its gain there."""
+    return [[model, *line[1:]] for model, settings in SETTINGS.items()
+            for line in trial_summary_rows([row for row in rows if row["model"] == model], settings,
+                                           REFERENCE[model], epochs_kept=True)]
 
 
 def main():
