@@ -8,9 +8,9 @@ import pytest
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
 from skltext.exceptions import SlowSettingWarning
 from skltext.models import _slow_settings, build_cnn
-from skltext.models import cnn as cnn_module
 from skltext.models._accelerator import runs_on_accelerator
 from skltext.models._base import auto_batch_size
+from skltext.models import _length_buckets
 from skltext.models._length_buckets import BUCKET_STEP, LengthBuckets, reading_widths
 
 from .conftest import tiny
@@ -131,7 +131,7 @@ def test_cnn_buckets_train_on_trimmed_batches_and_auto_follows_the_padding(varie
 def test_cnn_auto_buckets_stay_off_on_an_accelerator(varied_lengths, monkeypatch):
     X, y = varied_lengths
     assert isinstance(runs_on_accelerator(), bool)
-    monkeypatch.setattr(cnn_module, "runs_on_accelerator", lambda: True)
+    monkeypatch.setattr(_length_buckets, "runs_on_accelerator", lambda: True)
     # The same long-tailed padding that turns 'auto' on for the CPU above.
     assert tiny(CNNClassifier, epochs=1).fit(_padded_to(X, 128), y).bucket_by_length_ is False
     assert tiny(CNNClassifier, bucket_by_length=True, epochs=1).fit(_padded_to(X, 128), y).bucket_by_length_ is True

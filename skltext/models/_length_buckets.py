@@ -23,14 +23,24 @@ import math
 import keras
 import numpy as np
 
+from ._accelerator import runs_on_accelerator
 from ._batches import take_rows
 
-__all__ = ["BUCKET_STEP", "GRIDS", "LengthBuckets", "predict_by_width", "reading_widths"]
+__all__ = ["BUCKET_STEP", "GRIDS", "LengthBuckets", "buckets_pay_off", "predict_by_width", "reading_widths"]
 
 # Coarse enough to keep the number of distinct batch shapes (one compiled
 # function each under JAX) small, fine enough to cut most padding.
 BUCKET_STEP = 8
 GRIDS = ("linear", "geometric")
+# bucket_by_length='auto' turns buckets on when an epoch in buckets would read at most this share of
+# the columns an epoch at full width does. The estimate counts the rows that top up each width's last
+# batch, which make buckets slower than full width on small training sets; the compilation of one step
+# function per width (JAX) comes on top, once per fit.
+AUTO_BUCKETS_MAX_WORK = 2 / 3
+# On a GPU the padding costs little and every width's compilation much: on an H200 (JAX), the default
+# CNN fitted 6,400 long-tailed documents in 57.5 s in buckets (56 s of it the first epoch) and in 5.6 s
+# at full width, its later epochs 0.21 s against 0.17 s (benchmarks/results/gpu.md). So buckets never
+# pay off there.
 
 
 def reading_widths(X, grid="linear"):
@@ -61,6 +71,46 @@ def reading_widths(X, grid="linear"):
         octave = 2 ** np.floor(np.log2(np.maximum(lengths - 1, 1))).astype(np.int64)
         step = np.maximum(step, octave // 4)
     return np.minimum(-(-lengths // step) * step, n_columns)
+
+
+def bucketed_work(X, grid, batch_size):
+    """Columns read per epoch in length buckets, as a share of those read at full width.
+
+    Counts the rows that fill up each width's last batch (:class:`LengthBuckets`).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, sequence_length)
+    grid : {'linear', 'geometric'}
+    batch_size : int
+
+    Returns
+    -------
+    share : float
+    """
+    widths, counts = np.unique(reading_widths(X, grid), return_counts=True)
+    topped_up = -(-counts // batch_size) * batch_size
+    full = -(-len(X) // batch_size) * batch_size * X.shape[1]
+    return float((widths * topped_up).sum() / max(full, 1))
+
+
+def buckets_pay_off(X, grid, batch_size):
+    """Whether reading ``X`` in length buckets saves enough work to choose it ('auto').
+
+    On the CPU only, and when an epoch in buckets reads at most
+    ``AUTO_BUCKETS_MAX_WORK`` of the columns of an epoch at full width.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, sequence_length)
+    grid : {'linear', 'geometric'}
+    batch_size : int
+
+    Returns
+    -------
+    bool
+    """
+    return not runs_on_accelerator() and bucketed_work(X, grid, batch_size) <= AUTO_BUCKETS_MAX_WORK
 
 
 class LengthBuckets(keras.utils.PyDataset):

@@ -3,29 +3,16 @@
 from numbers import Integral
 
 import keras
-import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._accelerator import runs_on_accelerator
 from ._base import BaseTextClassifier
 from ._docs import fill_shared_doc
 from ._blocks import PaddingPositionsToZero, classification_head, embedding_block, layer_seeds
 from ._label_attention import LabelAttention
-from ._length_buckets import reading_widths
+from ._length_buckets import buckets_pay_off
 from ._scalars import accepts_numpy_scalars
 
 __all__ = ["CNNClassifier", "build_cnn"]
-
-# bucket_by_length='auto' turns buckets on when an epoch in buckets would convolve at most this
-# share of the columns an epoch at full width does. The estimate counts the rows that top up each
-# width's last batch, which make buckets slower than full width on small training sets; the
-# compilation of one step function per width (JAX) comes on top, once per fit.
-_AUTO_BUCKETS_MAX_WORK = 2 / 3
-# On a GPU the padding costs little and every width's compilation much: on an H200 (JAX), the
-# default CNN fitted 6,400 long-tailed documents in 57.5 s in buckets (56 s of it the first epoch)
-# and in 5.6 s at full width, its later epochs 0.21 s against 0.17 s (benchmarks/results/gpu.md).
-# So 'auto' keeps buckets off there.
-
 
 @accepts_numpy_scalars
 def build_cnn(
@@ -121,14 +108,6 @@ def build_cnn(
                                   dropout=dropout, dense_units=dense_units, seed=head_seed,
                                   extra_logits=extra_logits)
     return keras.Model(inputs, outputs, name="cnn_classifier")
-
-
-def _bucketed_work(X, grid, batch_size):
-    """Columns convolved per epoch in length buckets, as a share of those at full width."""
-    widths, counts = np.unique(reading_widths(X, grid), return_counts=True)
-    topped_up = -(-counts // batch_size) * batch_size  # every width's last batch is filled up
-    full = -(-len(X) // batch_size) * batch_size * X.shape[1]
-    return float((widths * topped_up).sum() / max(full, 1))
 
 
 @fill_shared_doc(embedding_dim=128, dropout=0.5, patience=5, learning_rate=0.001, epochs=20, class_weight=None)
@@ -276,8 +255,7 @@ class CNNClassifier(BaseTextClassifier):
     def _choose_reading_mode(self, X):
         wanted = self.bucket_by_length
         if wanted == "auto":
-            wanted = bool(not runs_on_accelerator()
-                          and _bucketed_work(X, self._bucket_grid, self.batch_size_) <= _AUTO_BUCKETS_MAX_WORK)
+            wanted = buckets_pay_off(X, self._bucket_grid, self.batch_size_)
         # Balanced batches mix lengths freely, so they are read at full width.
         self.bucket_by_length_ = bool(wanted) and not self.balanced_batches
 
