@@ -136,8 +136,9 @@ class CNNClassifier(BaseTextClassifier):
         convolutions skip most of the padding. The network's output does not
         depend on padding (padding positions are zero after the embedding and
         are left out of the max pool), so a document gets the same
-        prediction read at any width: buckets change the speed, not the
-        model. Needs pre-padded ids (the tokenizer's default); post-padded
+        prediction read at any width; training differs only in which
+        documents share a batch (over training seeds the CNN scored alike
+        either way, benchmarks/results/bucket_quality.md). Needs pre-padded ids (the tokenizer's default); post-padded
         ids are read whole. Off with ``balanced_batches``, whose batches mix
         lengths. 'auto' turns it on when an epoch in buckets would convolve
         at most two thirds of the columns of an epoch at full width, counting

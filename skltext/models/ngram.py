@@ -222,16 +222,19 @@ class NgramClassifier(BaseTextClassifier):
     bucket_by_length : bool, default=False
         Train and predict on batches of documents of similar length, each
         read from its first id, as :class:`CNNClassifier` can. The pooling
-        does not depend on the padding, so this changes the speed, not the
-        model. Off by default: pooling over the padding costs little next to
-        the update of the embedding table, and every reading width is one
-        more step function to compile (JAX). At full width a fold of MR,
-        TREC-50 and nps_chat fitted in 12, 13 and 9 s instead of 23, 19
-        and 11 s (benchmarks/results/tune_ngram_reading.md). Label-wise
-        attention scores every position it reads, so with it long documents
-        gain: a fold of debtags (rows padded to 2.4 times the mean document)
-        fitted in 224 s in buckets against 312 s at full width, at the same
-        macro PR-AUC (43.9 and 43.7; tune_multilabel_defaults.md).
+        and the label-wise attention leave the padding out, so a document
+        gets the same output read at any width, but training differs: the
+        batches hold other documents. Off by default. Without label-wise
+        attention, pooling over the padding costs little next to the update
+        of the embedding table, and every reading width is one more step
+        function to compile (JAX): at full width a fold of MR, TREC-50 and
+        nps_chat fitted in 12, 13 and 9 s instead of 23, 19 and 11 s
+        (benchmarks/results/tune_ngram_reading.md). With it, on the quality
+        benchmark's folds (benchmarks/results/tune_ngram_buckets.md), long
+        documents fit about 1.6 times as fast, but quality does not follow
+        reliably: macro-F1 -1.3 on debtags (lower on all five folds), +0.4
+        on debian_sections (PR-AUC -0.2); on the short documents of TREC-50
+        and nps_chat buckets were slower (-0.5 and +0.3 macro-F1).
     wide : bool, default=False
         Also give every word and n-gram one weight per output, pooled like
         the embeddings and added to the output layer's logits: a linear
