@@ -26,7 +26,8 @@ import numpy as np
 from ._accelerator import runs_on_accelerator
 from ._batches import take_rows
 
-__all__ = ["BUCKET_STEP", "GRIDS", "LengthBuckets", "buckets_pay_off", "predict_by_width", "reading_widths"]
+__all__ = ["AUTO_BUCKETS_MAX_WORK", "BUCKET_STEP", "GRIDS", "LengthBuckets", "bucketed_work", "buckets_pay_off",
+           "predict_by_width", "reading_widths"]
 
 # Coarse enough to keep the number of distinct batch shapes (one compiled
 # function each under JAX) small, fine enough to cut most padding.

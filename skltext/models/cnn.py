@@ -130,27 +130,27 @@ class CNNClassifier(BaseTextClassifier):
     kernel_sizes : tuple of int, default=(3, 4, 5)
         Window sizes, in tokens, of the parallel convolutions.
     bucket_by_length : bool or 'auto', default='auto'
-        Train and predict on batches of documents of similar length, each
-        read from its first token (its length rounded up to 8, 16, ... 64,
-        then to four widths per doubling: 80, 96, 112, 128, 160, ...), so the
+        Train and predict on batches of documents of similar length, each read
+        from its first token (its length rounded up to 8, 16, ... 64, then to
+        four widths per doubling: 80, 96, 112, 128, 160, ...), so the
         convolutions skip most of the padding. The network's output does not
         depend on padding (padding positions are zero after the embedding and
-        are left out of the max pool), so a document gets the same
-        prediction read at any width; training differs only in which
-        documents share a batch (over training seeds the CNN scored alike
-        either way, benchmarks/results/bucket_quality.md). Needs pre-padded ids (the tokenizer's default); post-padded
-        ids are read whole. Off with ``balanced_batches``, whose batches mix
-        lengths. 'auto' turns it on when an epoch in buckets would convolve
-        at most two thirds of the columns of an epoch at full width, counting
-        the rows that fill up each width's last batch (every batch has the
-        same size, so that JAX compiles one step function per width, not per
-        batch shape): long-tailed lengths, where ``max_len`` is far above
-        most documents, and enough documents per width. On a few hundred
-        documents the filled-up batches cost more than the padding. On a
-        GPU 'auto' leaves it off: padding costs little there and every
-        width's compilation much (on an H200, a fit of 5.6 s at full width
-        took 57.5 s in buckets; benchmarks/results/gpu.md). The choice made
-        is ``bucket_by_length_``.
+        are left out of the max pool), so a document gets the same prediction
+        read at any width; training differs only in which documents share a
+        batch (over training seeds the CNN scored alike either way,
+        benchmarks/results/bucket_quality.md). Needs pre-padded ids (the
+        tokenizer's default); post-padded ids are read whole. Off with
+        ``balanced_batches``, whose batches mix lengths. 'auto' turns it on
+        when an epoch in buckets would convolve at most two thirds of the
+        columns of an epoch at full width, counting the rows that fill up each
+        width's last batch (every batch has the same size, so that JAX
+        compiles one step function per width, not per batch shape):
+        long-tailed lengths, where ``max_len`` is far above most documents,
+        and enough documents per width. On a few hundred documents the
+        filled-up batches cost more than the padding. On a GPU 'auto' leaves
+        it off: padding costs little there and every width's compilation much
+        (on an H200, a fit of 5.6 s at full width took 57.5 s in buckets;
+        benchmarks/results/gpu.md). The choice made is ``bucket_by_length_``.
     label_attention : bool, default=False
         Also let every output attend to the convolution features at each
         token with weights of its own and add what it reads to its logit
