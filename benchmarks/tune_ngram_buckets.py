@@ -65,7 +65,8 @@ def side_by_side_times(rows):
         if pairs:
             full, buckets = (np.mean([pair[i]["fit_seconds"] for pair in pairs]) for i in (0, 1))
             folds = ", ".join(str(pair[0]["fold"]) for pair in sorted(pairs, key=lambda pair: pair[0]["fold"]))
-            lines.append(f"- {corpus} (fold{'s' if len(pairs) > 1 else ''} {folds}): {full:.1f} s at full width, {buckets:.1f} s in buckets "
+            lines.append(f"- {corpus} (fold{'s' if len(pairs) > 1 else ''} {folds}): {full:.1f} s at full width, "
+                         f"{buckets:.1f} s in buckets "
                          f"({full / buckets:.2f} times as fast).")
     return lines
 
