@@ -231,7 +231,7 @@ class NgramClassifier(BaseTextClassifier):
         nps_chat fitted in 12, 13 and 9 s instead of 23, 19 and 11 s
         (benchmarks/results/tune_ngram_reading.md). With it, on the quality
         benchmark's folds (benchmarks/results/tune_ngram_buckets.md), long
-        documents fit about 1.6 times as fast, but quality does not follow
+        documents fit 1.5 to 1.6 times as fast, but quality does not follow
         reliably: macro-F1 -1.3 on debtags (lower on all five folds), +0.4
         on debian_sections (PR-AUC -0.2); on the short documents of TREC-50
         and nps_chat buckets were slower (-0.5 and +0.3 macro-F1).
