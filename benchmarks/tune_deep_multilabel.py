@@ -138,8 +138,8 @@ def main():
                "fold 0 in 259 s instead of 408 s (1.6 times as fast, alone on the machine), at macro-F1 42.98, "
                "micro-F1 62.60 and PR-AUC 43.61 (-0.52, -0.44, -0.34): the batches hold other documents, so "
                "training differs; on all five folds (results/tune_ngram_buckets.md, 2026-12-05) it lowered "
-               "macro-F1 by 1.3 on average, on every fold, and bucket_by_length stays off by default. Settings in the list without a row "
-               "were not run."])
+               "macro-F1 by 1.3 on average, on every fold, and bucket_by_length stays off by default. "
+               "Settings in the list without a row were not run."])
 
 
 if __name__ == "__main__":
