@@ -27,7 +27,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from _common import RESULTS, data_dir, write_table
-from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+from skltext import CNNClassifier, LSTMClassifier, NgramClassifier, TextTokenizer
 from skltext.datasets import load_jsonl_corpus
 
 RAW = RESULTS / "kim.json"
@@ -53,6 +53,7 @@ MODELS = {
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LinearSVC(C=0.5)),
     "cnn": lambda train_texts, seed: make_pipeline(TextTokenizer(), CNNClassifier(random_state=seed)),
     "lstm": lambda train_texts, seed: make_pipeline(TextTokenizer(), LSTMClassifier(random_state=seed)),
+    "ngram": lambda train_texts, seed: make_pipeline(TextTokenizer(), NgramClassifier(random_state=seed)),
     # The CNN defaults before 0.2.0, for the before/after comparison.
     "cnn 0.1 defaults": lambda train_texts, seed: make_pipeline(
         TextTokenizer(), CNNClassifier(filters=100, patience=3, random_state=seed)),
@@ -67,6 +68,7 @@ LABELS = {
     "cnn+word2vec non-static": "CNNClassifier + in-domain word2vec, fine-tuned",
     "cnn+word2vec static": "CNNClassifier + in-domain word2vec, frozen",
     "lstm": "LSTMClassifier (defaults)",
+    "ngram": "NgramClassifier (defaults)",
 }
 
 
@@ -155,7 +157,8 @@ def main():
             "`TextTokenizer(output='tokens')` and `CNNClassifier(embeddings=vectors, trainable_embeddings=...)`.",
             "- TF-IDF baseline: word 1-2 grams, sublinear tf, LinearSVC(C=0.5).",
             "- The CNN defaults changed in 0.2.0 from 100 filters and patience 3 to 200 filters and patience 5: "
-            "the 0.1 rows (`CNNClassifier(filters=100, patience=3)`) miss TREC-6 by more than 1 point. The candidates tried (optimizer, batch size, learning rate, filters, windows, dropout, "
+            "the 0.1 rows (`CNNClassifier(filters=100, patience=3)`) miss TREC-6 by more than 1 point. The "
+            "candidates tried (optimizer, batch size, learning rate, filters, windows, dropout, "
             "patience, tokenizer options, Kim's own Adadelta/300-d setting), several seeds each, with MR and "
             "Subj checks: benchmarks/results/tune_kim_defaults.md.",
             "- fit s/fold includes word2vec training for the word2vec rows; the 2 CPU cores were shared with "
