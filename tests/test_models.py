@@ -23,6 +23,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 
 from skltext import CNNClassifier, LSTMClassifier, TextTokenizer
+from skltext.models.lstm import MAX_POOLING_MIN_TOKENS
 
 from .conftest import TINY, RecordingFit, label_attention_logits, sample_weight_given_to_keras, tiny
 
@@ -440,6 +441,24 @@ def test_lstm_pooling_auto_follows_the_target(corpus, expected, request):
     given = LSTMClassifier(units=4, embedding_dim=8, epochs=1, pooling=other, random_state=0).fit(ids, y)
     assert given.pooling_ == other
     assert ("max_pool" in [layer.name for layer in given.model_.layers]) is (other == "max")
+
+
+@pytest.mark.parametrize("tokens, expected", [(MAX_POOLING_MIN_TOKENS - 1, "last"), (MAX_POOLING_MIN_TOKENS, "max")])
+def test_lstm_pooling_auto_reads_the_maximum_over_long_documents(tokens, expected):
+    """Check pooling='auto' on two classes: the max over tokens once the median training document has
+    MAX_POOLING_MIN_TOKENS ids that are not padding, the last state below; pre- or post-padded alike."""
+    rng = np.random.default_rng(0)
+    n_docs, width = 41, MAX_POOLING_MIN_TOKENS + 20
+    lengths = np.full(n_docs, tokens)
+    lengths[:20] = 3  # under half the documents are short: the median, not the mean, decides
+    pre_padded = np.zeros((n_docs, width), dtype=np.int32)
+    for row, length in enumerate(lengths):
+        pre_padded[row, width - length:] = rng.integers(2, 30, size=length)
+    post_padded = np.array([np.roll(row, -np.count_nonzero(row == 0)) for row in pre_padded])
+    y = np.arange(n_docs) % 2
+    for X in (pre_padded, post_padded):
+        model = LSTMClassifier(units=4, embedding_dim=8, epochs=1, early_stopping=False, random_state=0).fit(X, y)
+        assert model.pooling_ == expected
 
 
 @pytest.mark.parametrize("corpus, attention, rate", [("multilabel_corpus", True, 0.003),

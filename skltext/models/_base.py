@@ -296,6 +296,7 @@ class BaseTextClassifier(KerasClassifier):
         # seeds every backend with keras.utils.set_random_seed instead.
         self._random_state = None
         X, y = self._validate_data(X, y, reset=True)
+        self._describe_training_ids(X)
         self._target = target = TargetDescription(y, self.target_type_)
         self.class_weight_ = resolve_class_weight(self, self.target_type_)
         self._compile_loss, one_hot = build_loss(
@@ -391,6 +392,9 @@ class BaseTextClassifier(KerasClassifier):
             refit_network(self, X, y, target, sample_weight, initial_state=initial_state, epochs=self.best_epoch_,
                           **kwargs)
             self.refitted_ = True
+
+    def _describe_training_ids(self, X):
+        """Keep what the network's build needs to know of the training ids ``X``; subclasses extend it."""
 
     def _choose_reading_mode(self, X):
         """Set the fitted attributes that say how the training ids ``X`` are read."""

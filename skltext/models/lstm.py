@@ -4,6 +4,7 @@ import itertools
 from numbers import Integral, Real
 
 import keras
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseTextClassifier
@@ -21,6 +22,11 @@ _POOLINGS = ("last", "max")
 # beat the last state with 15, 50 and 58 classes and lost to it with 2 and 6
 # (benchmarks/results/tune_lstm_pooling.md).
 MAX_POOLING_MIN_CLASSES = 10
+# ... and, whatever the classes, from this median number of tokens per training document. Over 6 classes
+# of long synthetic documents (median 98) the last state scored 31 to 64 macro-F1 by fold and max pooling
+# 88; on Debian sections (median 52) the two were even (benchmarks/results/tune_lstm_long.md). The
+# few-class corpora where the last state won (MR, Subj, TREC-6) have medians of 8 to 21 tokens.
+MAX_POOLING_MIN_TOKENS = 40
 # bucket_by_length='auto' starts here: below, compiling a step function per bucket
 # (JAX compiles one per batch shape) costs more than the skipped padding saves.
 _AUTO_BUCKETS_FROM = 20_000
@@ -172,15 +178,21 @@ class LSTMClassifier(BaseTextClassifier):
         the maximum of each of its units over the document's token positions
         (padding left out), so a cue anywhere in a long document counts as
         much as one at its end, and post-padded ids read as well as
-        pre-padded ones. 'auto' is 'max' for multi-label targets and for
-        multi-class targets of 10 or more classes, and 'last' otherwise. On
-        the quality benchmark's folds (benchmarks/results/tune_lstm_pooling.md)
-        'max' moved macro-F1 by +4.1 on TREC-50 (50 classes), +4.4 on
-        nps_chat (15) and +10.6 on debian_sections (58, all five folds: 38.1
-        to 48.7), and by -2.0 on TREC-6 (6), -0.4 on Subj and -0.3 on MR
-        (2); on a fold of debtags (208 tags) by +8.0
-        (benchmarks/results/tune_deep_multilabel.md). The value used is
-        ``pooling_``.
+        pre-padded ones. 'auto' is 'max' for multi-label targets, for
+        multi-class targets of 10 or more classes and for long documents (a
+        median of 40 or more tokens per training document, padding left
+        out), and 'last' otherwise. On the quality benchmark's folds
+        (benchmarks/results/tune_lstm_pooling.md) 'max' moved macro-F1 by
+        +4.1 on TREC-50 (50 classes), +4.4 on nps_chat (15) and +10.6 on
+        debian_sections (58, all five folds: 38.1 to 48.7), and by -2.0 on
+        TREC-6 (6), -0.4 on Subj and -0.3 on MR (2), whose documents have
+        medians of 8 to 21 tokens; on a fold of debtags (208 tags) by +8.0
+        (benchmarks/results/tune_deep_multilabel.md). Over long documents
+        of few classes (benchmarks/results/tune_lstm_long.md) it moved
+        macro-F1 by +36.6 on a 6-class synthetic corpus (median 98 tokens,
+        where the last state scored 31 to 64 by fold), and by +0.9 and -0.3
+        on the 6 and 2 most common Debian sections (median 52). The value
+        used is ``pooling_``.
     label_attention : bool or 'auto', default='auto'
         Also let every output attend to the last recurrent layer's outputs
         at each token with weights of its own and add what it reads to its
@@ -329,12 +341,17 @@ class LSTMClassifier(BaseTextClassifier):
         super()._check_params()
         warn_slow_recurrent_settings(type(self).__name__, recurrent_dropout=self.recurrent_dropout)
 
+    def _describe_training_ids(self, X):
+        super()._describe_training_ids(X)
+        self._median_tokens = float(np.median(np.count_nonzero(X, axis=1))) if len(X) else 0.0
+
     def _resolved_pooling(self, n_outputs):
         self.pooling_ = self.pooling
         if self.pooling == "auto":
             many_classes = self.target_type_ == "multiclass" and n_outputs >= MAX_POOLING_MIN_CLASSES
             multilabel = self.target_type_ == "multilabel-indicator"
-            self.pooling_ = "max" if many_classes or multilabel else "last"
+            long_documents = self._median_tokens >= MAX_POOLING_MIN_TOKENS
+            self.pooling_ = "max" if many_classes or multilabel or long_documents else "last"
         return self.pooling_
 
     def _resolved_label_attention(self):
