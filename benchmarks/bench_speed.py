@@ -572,7 +572,16 @@ def run_precision(args):
             log(f"precision {model_name} {policy}: {_s(row['median_epoch_s'])} s/epoch, macro-F1 {row['macro_f1']:.3f}")
             rows.append(row)
     return {"rows": rows, "n_train": len(train_texts), "n_test": len(test_texts), "epochs": PRECISION_EPOCHS,
-            "max_len": int(tokenizer.max_len_)}
+            "max_len": int(tokenizer.max_len_), "cpu_flags": cpu_bfloat16_flags()}
+
+
+def cpu_bfloat16_flags():
+    """The CPU's bfloat16 and AMX flags (from /proc/cpuinfo; None where it cannot be read)."""
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return None
+    return sorted(flags & {"avx512_bf16", "amx_bf16", "amx_tile", "amx_int8"})
 
 
 RUNNERS = {"tax": run_tax, "defaults": run_defaults, "scale": run_scale, "latency": run_latency, "long": run_long,
@@ -911,12 +920,18 @@ def precision_lines(raw):
          f"'mixed_bfloat16', exactly {first['epochs']} epochs each (no early stopping), so the macro-F1 compares "
          "equal training, not converged models. 'x' columns: float32 time divided by the row's (above 1: "
          "bfloat16 is faster). Compute dtypes are those of the network's layers; the output layer stays float32. "
-         "The machine was shared with other jobs during the run."), "",
+         f"The CPU's bfloat16 and AMX flags: {_flags(first.get('cpu_flags'))}."), "",
         *markdown_table(["backend", "model", "dtype_policy", "trained with batch size", "epoch 1 s",
                          "median epoch s", "x epoch", "predict s", "x predict", "test macro-F1",
                          "layer compute dtypes", "output layer"], rows),
         "",
     ]
+
+
+def _flags(flags):
+    if flags is None:
+        return "not recorded"
+    return ", ".join(flags) or "none"
 
 
 def _times(reference, value):

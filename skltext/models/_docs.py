@@ -168,12 +168,14 @@ default='auto'
         'mixed_float16'; None takes Keras' global policy (float32 unless
         set). The output layer computes in float32 under any policy, so the
         probabilities and the loss keep full precision. Measured on a CPU
-        with AVX512-BF16 (benchmarks/results/speed.md, precision section):
-        TensorFlow's CNN epochs 1.05x as fast in 'mixed_bfloat16' (within
-        noise) and its LSTM 0.89x; under JAX the CNN is 0.81x and the LSTM
-        0.16x as fast, so bfloat16 is emulated rather than accelerated there.
-        Hence the float32 default on CPUs; accelerators with bfloat16 units
-        are where it is meant to pay.
+        with AVX512-BF16 and AMX (benchmarks/results/speed.md, precision
+        section, 800 documents, 3 epochs): TensorFlow's CNN epochs 1.54x as
+        fast in 'mixed_bfloat16' and its LSTM 0.94x; under JAX the CNN is
+        0.84x and the LSTM 0.20x as fast, so bfloat16 is emulated rather
+        than accelerated there. On a CPU without AMX the TensorFlow CNN
+        gained nothing (1.05x). Hence the float32 default on CPUs; try it
+        with TensorFlow's CNN where the CPU has AMX, and on accelerators
+        with bfloat16 units.
     **routed_params : dict
         Nested parameters with a prefix: ``optimizer__``, ``loss__`` (settings
         of the imbalance losses chosen by name), ``fit__`` (passed to
