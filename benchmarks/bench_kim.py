@@ -164,7 +164,7 @@ def main():
             "- fit s/fold includes word2vec training for the word2vec rows; the 2 CPU cores were shared with "
             "other jobs, so fit times are rough.",
             "- The NgramClassifier rows ran on 2026-12-05 (commit 23b5b47), alone on the machine; every other "
-            "row on 2026-11-22, so its CNN rows predate the padding-invariant CNN (padding zeroed after the "
+            "row on 2026-11-22, so the CNN rows predate the padding-invariant CNN (padding zeroed after the "
             "embedding and left out of the max pool).",
         ],
     )
