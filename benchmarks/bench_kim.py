@@ -16,6 +16,7 @@ so an interrupted run resumes; --fresh starts over.
 """
 
 import argparse
+import datetime
 import json
 import time
 
@@ -112,6 +113,16 @@ def table(raw):
     return sorted(rows, key=lambda row: order[row[0]])
 
 
+def dates_note(raw):
+    """One note line: which models' rows finished their last fold on which date."""
+    by_date = {}
+    for key, scores in raw.items():
+        model_name = key.split(" | ")[1]
+        by_date.setdefault(scores.get("date", "not recorded"), set()).add(LABELS.get(model_name, model_name))
+    return "- Rows by the date of their last fold: " + "; ".join(
+        f"{date}: {', '.join(sorted(models))}" for date, models in sorted(by_date.items())) + "."
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", nargs="+", default=CORPORA, choices=CORPORA)
@@ -136,6 +147,7 @@ def main():
             for train, test, seed in folds[len(scores["accuracy"]):]:
                 for name, value in run_fold(model_name, texts, y, train, test, seed).items():
                     scores[name].append(value)
+                scores["date"] = datetime.date.today().isoformat()
                 RAW.write_text(json.dumps(raw, indent=1))
                 print(key, f"fold {len(scores['accuracy'])}/{len(folds)}",
                       f"acc {scores['accuracy'][-1]:.4f} fit {scores['fit_s'][-1]:.0f}s", flush=True)
@@ -159,14 +171,14 @@ def main():
             "- The CNN defaults changed in 0.2.0 from 100 filters and patience 3 to 200 filters and patience 5, "
             "when the 0.1 setting (`CNNClassifier(filters=100, patience=3)`) missed TREC-6 by more than 1 point "
             "(2026-11-22: 89.4 against 90.2). With the padding-invariant CNN (2026-12-05) the two settings "
-            "score alike and both miss CNN-rand on TREC-6 by 1.5 to 1.8 points. The candidates tried (optimizer, batch size, learning rate, filters, windows, dropout, "
-            "patience, tokenizer options, Kim's own Adadelta/300-d setting), several seeds each, with MR and "
+            "score alike and both miss CNN-rand on TREC-6 by 1.5 to 1.8 points. The candidates tried "
+            "(optimizer, batch size, learning rate, filters, windows, dropout, patience, tokenizer options, "
+            "Kim's own Adadelta/300-d setting), several seeds each, with MR and "
             "Subj checks: benchmarks/results/tune_kim_defaults.md.",
-            "- Dates: the frozen word2vec rows ran on 2026-11-22, on 2 CPU cores shared with other jobs, before "
-            "the CNN became padding-invariant (padding zeroed after the embedding and left out of the max "
-            "pool); every other row on 2026-12-05 (commits 23b5b47 and 26325cc, the same library code), alone "
-            "on a faster machine. fit s/fold includes word2vec training for the word2vec rows; compare fit "
-            "times only between rows of one date.",
+            dates_note(raw),
+            "- Rows run before 2026-12-05 predate the padding-invariant CNN (padding zeroed after the embedding "
+            "and left out of the max pool) and shared their 2 CPU cores with other jobs. fit s/fold includes "
+            "word2vec training for the word2vec rows; compare fit times only between rows of one date.",
         ],
     )
 
