@@ -32,7 +32,7 @@ import json
 
 import keras
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import make_pipeline
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
@@ -55,7 +55,7 @@ class WordsAndNgrams(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         X = np.asarray(X)
         self.n_word_columns_ = X.shape[1]
-        self.ngrams_ = self.ngrams.fit(X)
+        self.ngrams_ = clone(self.ngrams).fit(X)
         self.n_ids_ = self.ngrams_.n_ids_
         return self
 
