@@ -127,7 +127,9 @@ class CNNClassifier(BaseTextClassifier):
         embeddings; with the default 128-dimensional embedding, 200 filters
         and ``patience=5`` beat his CNN-rand accuracy on MR and Subj and
         fall 1.8 points short on TREC-6 (benchmarks/results/kim.md); 100
-        filters and ``patience=3`` score alike there.
+        filters and ``patience=3`` score alike there, but lose 2.2 macro-F1
+        on TREC-50 on the quality benchmark's folds
+        (benchmarks/results/tune_cnn_filters.md).
     kernel_sizes : tuple of int, default=(3, 4, 5)
         Window sizes, in tokens, of the parallel convolutions.
     bucket_by_length : bool or 'auto', default='auto'
