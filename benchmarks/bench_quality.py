@@ -65,6 +65,8 @@ CORPORA = {
     "debian_sections": ("debian_sections.jsonl.gz", "5-fold GroupKFold", "macro_f1"),
     "debtags": ("debtags.jsonl.gz", "5-fold GroupKFold, ThresholdOptimizer", "macro_f1"),
 }
+# The five corpora of minutes per model rather than hours, for trials that run every fold.
+SMALL_CORPORA = ("mr", "subj", "trec6", "trec50", "nps_chat")
 MODELS = ("tfidf-svm", "tfidf-lr", "ngram", "ngram+tfidf", "cnn", "lstm", "cnn+word2vec")
 TITLES = {"tfidf-svm": "TF-IDF + LinearSVC", "tfidf-lr": "TF-IDF + logistic regression",
           "ngram": "NgramClassifier", "cnn": "CNNClassifier", "lstm": "LSTMClassifier",

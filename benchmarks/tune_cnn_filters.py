@@ -20,12 +20,11 @@ import argparse
 import json
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, run_trials, trial_summary_rows
+from bench_quality import CORPORA, SMALL_CORPORA, run_trials, trial_summary_rows
 
 RAW = RESULTS / "tune_cnn_filters.json"
 REFERENCE = "defaults"
 SETTINGS = {"defaults": {}, "filters100-patience3": {"filters": 100, "patience": 3}}
-SMALL_CORPORA = ("mr", "subj", "trec6", "trec50", "nps_chat")
 
 
 def main():

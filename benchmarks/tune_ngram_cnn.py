@@ -36,14 +36,13 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import make_pipeline
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, RAW as QUALITY_RAW, fold_seed, load, run_fold
+from bench_quality import CORPORA, RAW as QUALITY_RAW, SMALL_CORPORA, fold_seed, load, run_fold
 from skltext import NgramClassifier, TextTokenizer
 from skltext.models._blocks import PaddingPositionsToZero, classification_head, layer_seeds
 from skltext.models._label_attention import LabelAttention
 from skltext.models.ngram import _pool
 
 RAW = RESULTS / "tune_ngram_cnn.json"
-SMALL_CORPORA = ("mr", "subj", "trec6", "trec50", "nps_chat")
 
 
 class WordsAndNgrams(TransformerMixin, BaseEstimator):
