@@ -38,7 +38,7 @@ from sklearn.pipeline import make_pipeline
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
 from bench_quality import CORPORA, RAW as QUALITY_RAW, SMALL_CORPORA, fold_seed, load, run_fold
 from skltext import NgramClassifier, TextTokenizer
-from skltext.models._blocks import PaddingPositionsToZero, classification_head, layer_seeds
+from skltext.models._blocks import _EMBEDDING_INIT_SCALE, PaddingPositionsToZero, classification_head, layer_seeds
 from skltext.models._label_attention import LabelAttention
 from skltext.models.ngram import _pool
 
@@ -118,7 +118,8 @@ class NgramCNNClassifier(NgramClassifier):
         features = [_pool(self.pooling, self.pooling)(embedded_bag, bag)]
         embedded_words = keras.layers.Embedding(
             encoder.ngrams_.n_word_ids_, self.cnn_embedding_dim, name="word_embedding",
-            embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=next(seeds)))(words)
+            embeddings_initializer=keras.initializers.RandomUniform(  # the CNN's initial spread
+                -_EMBEDDING_INIT_SCALE, _EMBEDDING_INIT_SCALE, seed=next(seeds)))(words)
         embedded_words = PaddingPositionsToZero(name="zero_padding_positions")([embedded_words, words])
         for size in self.kernel_sizes:
             conv = keras.layers.Conv1D(self.filters, size, padding="same", activation="relu", name=f"conv_{size}",
