@@ -181,10 +181,12 @@ def run_fold(name, corpus, texts, y, groups, train, test, seed, params=None, bui
     return row
 
 
-def run_trials(raw_path, rows, models, corpora, settings, folder, folds=None):
+def run_trials(raw_path, rows, models, corpora, settings, folder, folds=None, builds=None):
     """Fit every model with every setting on every fold of ``corpora``, with the quality benchmark's seeds.
 
-    ``settings`` maps a name to a dict of parameters (``run_fold``'s ``params``); ``folds``, a set of
+    ``settings`` maps a name to a dict of parameters (``run_fold``'s ``params``); ``builds`` maps some
+    of those names to a function of the fold's seed that returns the model to fit instead (``run_fold``'s
+    ``build``, for networks the library does not have); ``folds``, a set of
     fold numbers, limits the run to those (None: all). Runs fold by fold,
     so an interrupted run leaves the settings of a fold side by side; rows already in ``rows`` (by
     model, corpus, fold and setting) are skipped, and ``rows`` is rewritten to ``raw_path`` after
@@ -201,7 +203,7 @@ def run_trials(raw_path, rows, models, corpora, settings, folder, folds=None):
                     if (model, corpus, fold, setting) in done:
                         continue
                     row = run_fold(model, corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
-                                   params=params)
+                                   params=params, build=(builds or {}).get(setting))
                     row.update(fold=fold, setting=setting, backend=keras.backend.backend())
                     rows.append(row)
                     done.add((model, corpus, fold, setting))

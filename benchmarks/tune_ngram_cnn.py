@@ -36,7 +36,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import make_pipeline
 
 from _common import RESULTS, backends_of, chosen_names, data_dir, write_table
-from bench_quality import CORPORA, RAW as QUALITY_RAW, SMALL_CORPORA, fold_seed, load, run_fold
+from bench_quality import CORPORA, RAW as QUALITY_RAW, SMALL_CORPORA, run_trials, trial_summary_rows
 from skltext import NgramClassifier, TextTokenizer
 from skltext.models._blocks import _EMBEDDING_INIT_SCALE, PaddingPositionsToZero, classification_head, layer_seeds
 from skltext.models._label_attention import LabelAttention
@@ -148,38 +148,28 @@ def main():
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args()
     corpora = chosen_names(parser, args.corpora, CORPORA)
-    wanted = None if args.folds is None else {int(fold) for fold in args.folds.split(",") if fold}
+    folds = None if args.folds is None else {int(fold) for fold in args.folds.split(",") if fold}
     hybrid = f"ngram+cnn{args.filters}"
     rows = json.loads(RAW.read_text()) if RAW.exists() else []
-    done = {(row["corpus"], row["fold"], row["setting"]) for row in rows}
     if not args.table_only:
-        folder = data_dir(args.data_dir)
-        for corpus in corpora:
-            texts, y, groups, splits = load(folder, corpus)
-            for fold, (train, test) in enumerate(splits):
-                if wanted is not None and fold not in wanted:
-                    continue
-                for setting in ("ngram", hybrid):
-                    if (corpus, fold, setting) in done:
-                        continue
-                    build = None if setting == "ngram" else (
-                        lambda seed: make_pipeline(TextTokenizer(max_len="auto"),
-                                                   NgramCNNClassifier(filters=args.filters, random_state=seed)))
-                    row = run_fold("ngram", corpus, texts, y, groups, train, test, fold_seed(corpus, fold),
-                                   build=build)
-                    row.update(fold=fold, setting=setting, backend=keras.backend.backend())
-                    rows.append(row)
-                    done.add((corpus, fold, setting))
-                    print(f"{corpus} fold {fold} {setting}: macro-F1 {row['macro_f1']:.4f} "
-                          f"fit {row['fit_seconds']:.0f} s", flush=True)
-                    RAW.write_text(json.dumps(rows, indent=1) + "\n")
+        def build(seed):
+            return make_pipeline(TextTokenizer(max_len="auto"),
+                                 NgramCNNClassifier(filters=args.filters, random_state=seed))
+
+        rows = run_trials(RAW, rows, ["ngram"], corpora, {"ngram": {}, hybrid: {}}, data_dir(args.data_dir),
+                          folds=folds, builds={hybrid: build})
+    # The CNN on its defaults, from the quality benchmark's rows of the same folds and seeds.
+    trial_corpora = {row["corpus"] for row in rows}
+    cnn = [{**row, "setting": "CNNClassifier"} for row in json.loads(QUALITY_RAW.read_text())["rows"]
+           if row["model"] == "cnn" and row["corpus"] in trial_corpora]
+    settings = ["ngram", *sorted({row["setting"] for row in rows} - {"ngram"}), "CNNClassifier"]
     write_table(
         "tune_ngram_cnn", "An n-gram branch beside the CNN's windows, against each alone (quality folds)",
         "KERAS_BACKEND=jax python benchmarks/tune_ngram_cnn.py",
-        ["corpus", "model", "folds", "macro-F1", "accuracy", "PR-AUC", "fit s", "macro-F1 − n-gram",
-         "folds above n-gram", "macro-F1 − CNN", "folds above CNN"],
-        _table(rows), backend=backends_of(rows),
-        notes=["Means in % over the folds every row of a corpus shares (TREC: seeds 0-4 of the standard split), "
+        ["corpus", "model", "folds", "macro-F1", "accuracy", "PR-AUC", "fit s", "epochs run / kept",
+         "macro-F1 − n-gram", "folds above n-gram"],
+        trial_summary_rows(rows + cnn, settings, "ngram", epochs_kept=True), backend=backends_of(rows),
+        notes=["Means in % over the folds a row shares with 'ngram' (TREC: seeds 0-4 of the standard split), "
                "each fold with the quality benchmark's seed. 'CNNClassifier' rows are the quality benchmark's "
                "(results/quality.json, same folds and seeds); the others ran here one after the other, alone "
                "on the machine unless the notes below say otherwise.",
@@ -191,37 +181,6 @@ def main():
                "seeds), at 1.9 to 3.8 times its fit time. It is not the best Keras model on any corpus but "
                "nps_chat, so it became neither a library option nor a default."],
     )
-
-
-def _table(rows):
-    quality = [row for row in json.loads(QUALITY_RAW.read_text())["rows"] if row["model"] == "cnn"]
-    table = []
-    for corpus in CORPORA:
-        by_setting = {}
-        for row in rows:
-            if row["corpus"] == corpus:
-                by_setting.setdefault(row["setting"], {})[row["fold"]] = row
-        if not by_setting:
-            continue
-        by_setting["CNNClassifier"] = {row["fold"]: row for row in quality if row["corpus"] == corpus}
-        folds = sorted(set.intersection(*(set(folds) for folds in by_setting.values())))
-        if not folds:
-            continue
-        scores = {setting: {key: np.array([by_setting[setting][fold][key] for fold in folds])
-                            for key in ("macro_f1", "accuracy", "pr_auc", "fit_seconds")}
-                  for setting in by_setting}
-        for setting, score in scores.items():
-            line = [corpus, setting, len(folds)]
-            line += [f"{100 * score[key].mean():.2f}" for key in ("macro_f1", "accuracy", "pr_auc")]
-            line.append(f"{score['fit_seconds'].mean():.0f}")
-            for reference in ("ngram", "CNNClassifier"):
-                if setting == reference or reference not in scores:
-                    line += ["", ""]
-                    continue
-                gain = 100 * (score["macro_f1"] - scores[reference]["macro_f1"])
-                line += [f"{gain.mean():+.2f}", f"{int((gain > 0).sum())} of {len(folds)}"]
-            table.append(line)
-    return table
 
 
 if __name__ == "__main__":
